@@ -1,0 +1,116 @@
+# Keel top-level Makefile.
+#
+#   make            build build/keel.elf (64-bit, with symbols) and
+#                   build/keel32.elf (the same image as a 32-bit multiboot ELF
+#                   that QEMU's -kernel accepts)
+#   make run        boot it in QEMU, serial console on this terminal
+#   make check      every test: host unit tests, then in-kernel tests in QEMU
+#   make debug      boot with QEMU's gdb stub waiting; see scripts/gdbinit
+#   make deps       install the Debian packages the build and tests need
+#   make clean
+#
+# Kernel sources are found by directory: every .c and .S under kernel/ is
+# built, so adding a file needs no edit here.
+
+BUILD      := build
+KERNEL     := $(BUILD)/keel.elf
+KERNEL32   := $(BUILD)/keel32.elf
+
+CC         := gcc
+LD         := ld
+OBJCOPY    := objcopy
+NM         := nm
+
+# The kernel runs in the top 2 GiB (-mcmodel=kernel), never touches SSE state
+# (so interrupts and system calls need not save it), and keeps frame pointers
+# so panic() can walk the stack.
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+	-mno-red-zone -mcmodel=kernel -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
+	-mgeneral-regs-only -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
+	-fno-strict-aliasing -fno-common -fno-tree-loop-distribute-patterns \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wvla -Ikernel -Iinclude -DKEEL_KERNEL -DKEEL_DEBUG \
+	-MMD -MP
+KASFLAGS := -g -Ikernel -Iinclude -DKEEL_KERNEL -D__ASSEMBLY__ -MMD -MP
+KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
+
+KSRCS_C := $(shell find kernel -name '*.c' | sort)
+KSRCS_S := $(shell find kernel -name '*.S' | sort)
+KOBJS   := $(patsubst %.c,$(BUILD)/%.o,$(KSRCS_C)) $(patsubst %.S,$(BUILD)/%.o,$(KSRCS_S))
+
+.PHONY: all run check debug deps clean unit ktest check-deps headers
+all: $(KERNEL) $(KERNEL32)
+
+# V=1 shows full commands.
+Q := $(if $(V),,@)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The symbol table for backtraces is generated from the linked kernel and
+# linked in on a second pass.  It sits between .data and .bss, so adding it
+# cannot move any function: the addresses it records stay true.
+$(BUILD)/ksyms0.o: tools/gensyms.sh
+	@mkdir -p $(BUILD)
+	printf '' | sh tools/gensyms.sh > $(BUILD)/ksyms0.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
+
+$(BUILD)/keel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/x86_64/kernel.ld
+	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms0.o
+
+$(BUILD)/ksyms.o: $(BUILD)/keel.pass1.elf tools/gensyms.sh
+	$(NM) -n $< | sh tools/gensyms.sh > $(BUILD)/ksyms.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms.o kernel/arch/x86_64/kernel.ld
+	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/keel.pass1.elf | grep -i ' t ' > $(BUILD)/text1.txt
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/text2.txt
+	@cmp -s $(BUILD)/text1.txt $(BUILD)/text2.txt || \
+		{ echo "gensyms: text moved between link passes"; exit 1; }
+
+# QEMU's multiboot loader takes only 32-bit ELF files.
+$(KERNEL32): $(KERNEL)
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+# ---------------------------------------------------------------- QEMU
+include scripts/qemu.mk
+
+# ---------------------------------------------------------------- tests
+include tests/unit/unit.mk
+
+ktest: $(KERNEL32)
+	sh tests/run-ktest.sh $(KERNEL32)
+
+check: check-deps
+	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@$(MAKE) --no-print-directory all unit-build
+	@$(MAKE) --no-print-directory unit-run || true
+	@sh tests/run-ktest.sh $(KERNEL32) || true
+	@sh tests/summary.sh $(BUILD)/results
+
+# Every public header compiles on its own.
+headers:
+	@for h in $$(find kernel -name '*.h' | sort); do \
+		echo "#include \"$${h#kernel/}\"" | $(CC) $(KCFLAGS) -x c -fsyntax-only - || exit 1; \
+	done; echo "headers: all self-contained"
+
+# ---------------------------------------------------------------- deps
+deps:
+	@sh scripts/deps.sh install
+
+check-deps:
+	@sh scripts/deps.sh check
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KOBJS:.o=.d)

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads and the scheduler.
+ *
+ * A thread is a kernel stack plus saved registers; every user process has
+ * at least one (1:1 threading), and the kernel has its own.  Threads are
+ * RUNNABLE (on a run queue, or running), SLEEPING (on a wait queue; a signal
+ * may cut the sleep short), BLOCKED (sleeping, deaf to signals), STOPPED
+ * (job control) or DEAD.
+ *
+ *          create            schedule()             sleep
+ *   (new) -------> RUNNABLE <----------> running --------> SLEEPING
+ *                     ^                    |                   |
+ *                     |                    | exit              | wake
+ *                     +--------------------|-------------------+
+ *                                          v
+ *                                        DEAD  -- join/reap --> freed
+ */
+#pragma once
+
+#include "lib/compiler.h"
+#include "lib/list.h"
+#include "sync/spinlock.h"
+#include "sync/waitqueue.h"
+#include "arch/arch.h"
+
+enum thread_state {
+	T_RUNNABLE,
+	T_SLEEPING,     /* interruptible */
+	T_BLOCKED,      /* uninterruptible */
+	T_STOPPED,
+	T_DEAD,
+};
+
+#define THREAD_NAME_MAX 16
+
+/*
+ * Locks: [r] the run queue lock of the thread's CPU, [I] set at creation,
+ * [s] only the thread itself, [j] join_lock, [a] atomic.
+ */
+struct thread {
+	uint64_t ksp;                 /* [r] saved stack pointer while switched out */
+	void *kstack;                 /* [I] lowest address of the kernel stack */
+	uint64_t kstack_top;          /* [I] */
+	int tid;                      /* [I] */
+	char name[THREAD_NAME_MAX];   /* [s] */
+	volatile int state;           /* [r] enum thread_state */
+	bool on_rq;                   /* [r] queued or running */
+	bool on_cpu;                  /* [r] its registers are live on a CPU */
+	struct list_node rq_node;     /* [r] */
+	int slice;                    /* [r] ticks left in its time slice */
+	int prio;                     /* [r] scheduling level (policy's meaning) */
+	unsigned cpu;                 /* [r] CPU it last ran on */
+	uint64_t run_ns;              /* [r] CPU time used */
+	uint64_t last_start_ns;       /* [r] */
+	uint64_t nr_switches;         /* [r] */
+
+	void (*fn)(void *);           /* [I] */
+	void *arg;                    /* [I] */
+	bool detached;                /* [I] nobody will join: free at exit */
+	bool gone;                    /* [join_lock] dead and off every CPU */
+	int exit_code;                /* [j] */
+	struct waitq join_wq;         /* woken at exit */
+	struct list_node all_node;    /* [all_threads_lock] */
+
+	/* Wakeup bookkeeping for timed and interruptible sleeps. */
+	bool timed_out;               /* [r] */
+	volatile bool sig_pending;    /* [a] set by the signal code */
+	int preempt_saved;            /* [s] */
+
+	void *proc;                   /* [I] owning process, NULL for kernel threads */
+	void *arch_user;              /* [s] user register state, proc's business */
+};
+
+#define HZ_DEFAULT 250
+extern unsigned sched_hz;
+
+/* Bring-up: the boot context becomes this CPU's idle thread. */
+void sched_init(void);
+/* Start the tick and make the scheduler preempt (after sched_init). */
+void sched_start(void);
+__noreturn void sched_idle_loop(void);
+
+/* Create a kernel thread; it becomes runnable at once.  NULL: no memory. */
+struct thread *thread_create(void (*fn)(void *), void *arg, const char *name);
+/* Like thread_create but nobody joins: resources go at exit. */
+struct thread *thread_create_detached(void (*fn)(void *), void *arg, const char *name);
+__noreturn void thread_exit(int code);
+/* Wait for t to exit, free it, return its exit code. */
+int thread_join(struct thread *t);
+
+static inline struct thread *
+current(void)
+{
+	return current_thread();
+}
+
+/* Give up the CPU; prev keeps its state (RUNNABLE: requeued, else it sleeps). */
+void schedule(void);
+void sched_yield(void);
+/* Make a sleeping or blocked thread runnable.  true if it was asleep. */
+bool sched_wake(struct thread *t);
+/* Wake t only if its sleep is interruptible (signals). */
+bool sched_wake_interruptible(struct thread *t);
+/* Set the current thread's state before a sleep (with the wait set up). */
+void sched_set_state(int state);
+/* Sleep for ns nanoseconds; -EINTR if a signal cut it short. */
+int sched_sleep_ns(uint64_t ns, bool interruptible);
+
+/* Disable or re-enable involuntary switches on this CPU. */
+void preempt_disable(void);
+void preempt_enable(void);
+
+/* Upcalls the process layer installs (it sits above sched/). */
+struct sched_hooks {
+	/* Switch user address spaces (and per-thread CPU state) between threads. */
+	void (*switch_mm)(struct thread *prev, struct thread *next);
+	/* A thread's memory is about to be freed: release what proc hung on it. */
+	void (*thread_free)(struct thread *t);
+};
+extern struct sched_hooks sched_hooks;
+
+/* Counters for tests and /proc. */
+uint64_t sched_jiffies(void);
+unsigned sched_nr_threads(void);
+/* Called from the tick on every CPU. */
+void sched_tick(void);

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Thread life cycle: creation, the first run, exit, join and reaping.
+ *
+ * A new thread's stack is built to look as if it had called
+ * context_switch() itself: six saved registers and a return address pointing
+ * at thread_entry_asm, which calls thread_start(arg, fn).  So the first switch
+ * to it needs no special case.
+ *
+ * A thread cannot free the stack it is running on.  An exiting thread marks
+ * itself DEAD and switches away for good.  Only when the next thread on that
+ * CPU is running, and the dead one's stack is certainly idle, is its death
+ * announced (sched_post_switch): its joiner wakes and frees it, or, for a
+ * detached thread, the idle loop's reaper does.
+ */
+#include "sched/sched.h"
+#include "sched/internal.h"
+#include "arch/arch.h"
+#include "core/panic.h"
+#include "lib/string.h"
+#include "mm/kmap.h"
+#include "mm/slab.h"
+
+extern char bsp_stack[], bsp_stack_top[];
+void thread_entry_asm(void);
+
+/* Protects the all-threads list, tid allocation and the dead list.  Leaf. */
+static struct spinlock all_lock = SPINLOCK_INIT("threads");
+static struct list_node all_threads = LIST_INIT(all_threads);   /* [all_lock] */
+static struct list_node dead_threads = LIST_INIT(dead_threads); /* [all_lock] */
+static int next_tid = 1;                                        /* [all_lock] */
+/* Protects every thread's `gone` flag, for thread_join().  Leaf. */
+static struct spinlock join_lock = SPINLOCK_INIT("join");
+static unsigned nthreads;                                       /* [all_lock] */
+static struct thread boot_threads[CPU_MAX];
+
+unsigned
+sched_nr_threads(void)
+{
+	return nthreads;
+}
+
+static void
+thread_register(struct thread *t, bool with_tid)
+{
+	spin_lock(&all_lock);
+	if (with_tid)
+		t->tid = next_tid++;
+	list_push_back(&all_threads, &t->all_node);
+	nthreads++;
+	spin_unlock(&all_lock);
+}
+
+struct thread *
+thread_adopt_boot_context(unsigned cpu)
+{
+	struct thread *t = &boot_threads[cpu];
+
+	memset(t, 0, sizeof(*t));
+	list_init(&t->rq_node);
+	waitq_init(&t->join_wq);
+	t->tid = 0;
+	t->state = T_RUNNABLE;
+	t->on_cpu = true;
+	t->cpu = cpu;
+	strlcpy(t->name, "idle", sizeof(t->name));
+	if (cpu == 0) {
+		t->kstack = bsp_stack;
+		t->kstack_top = (uint64_t)bsp_stack_top;
+	}
+	thread_register(t, false);
+	return t;
+}
+
+/* The C side of a new thread's first instructions. */
+__noreturn void thread_start(void *arg, void (*fn)(void *));
+void
+thread_start(void *arg, void (*fn)(void *))
+{
+	/* We arrive holding the run-queue lock that __schedule() took. */
+	sched_finish_switch();
+	spin_unlock(&this_cpu()->rq->lock);
+	arch_irq_enable();
+	sched_post_switch();
+	fn(arg);
+	thread_exit(0);
+}
+
+static struct thread *
+thread_new(void (*fn)(void *), void *arg, const char *name, bool detached)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	uint64_t *sp;
+
+	if (!t)
+		return NULL;
+	t->kstack = kstack_alloc();
+	if (!t->kstack) {
+		kfree(t);
+		return NULL;
+	}
+	t->kstack_top = (uint64_t)t->kstack + KSTACK_SIZE;
+	strlcpy(t->name, name, sizeof(t->name));
+	list_init(&t->rq_node);
+	waitq_init(&t->join_wq);
+	t->fn = fn;
+	t->arg = arg;
+	t->detached = detached;
+	t->state = T_RUNNABLE;
+	t->cpu = this_cpu()->id;
+
+	/* The frame context_switch() pops: r15 r14 r13 r12 rbx rbp, then ret. */
+	sp = (uint64_t *)t->kstack_top;
+	*--sp = 0;                              /* alignment: entry sees rsp%16==8 */
+	*--sp = (uint64_t)thread_entry_asm;
+	*--sp = 0;                              /* rbp */
+	*--sp = 0;                              /* rbx */
+	*--sp = (uint64_t)fn;                   /* r12 */
+	*--sp = (uint64_t)arg;                  /* r13 */
+	*--sp = 0;                              /* r14 */
+	*--sp = 0;                              /* r15 */
+	t->ksp = (uint64_t)sp;
+	thread_register(t, true);
+	return t;
+}
+
+/* Make t runnable on the current CPU. */
+static void
+thread_start_running(struct thread *t)
+{
+	struct runqueue *rq = this_cpu()->rq;
+
+	spin_lock(&rq->lock);
+	rq_enqueue_locked(rq, t);
+	spin_unlock(&rq->lock);
+}
+
+struct thread *
+thread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	struct thread *t = thread_new(fn, arg, name, false);
+
+	if (t)
+		thread_start_running(t);
+	return t;
+}
+
+struct thread *
+thread_create_detached(void (*fn)(void *), void *arg, const char *name)
+{
+	struct thread *t = thread_new(fn, arg, name, true);
+
+	if (t)
+		thread_start_running(t);
+	return t;
+}
+
+void
+thread_exit(int code)
+{
+	struct thread *t = current();
+
+	if (t->tid == 0)
+		panic("thread_exit: the idle thread cannot exit");
+	t->exit_code = code;
+	arch_irq_disable();
+	t->state = T_DEAD;
+	/* sched_post_switch() announces the death once we are off the CPU. */
+	schedule();
+	panic("thread_exit: a dead thread ran again");
+}
+
+static void
+thread_free(struct thread *t)
+{
+	if (sched_hooks.thread_free)
+		sched_hooks.thread_free(t);
+	spin_lock(&all_lock);
+	list_remove(&t->all_node);
+	nthreads--;
+	spin_unlock(&all_lock);
+	kstack_free(t->kstack);
+	kfree(t);
+}
+
+int
+thread_join(struct thread *t)
+{
+	int code;
+
+	spin_lock(&join_lock);
+	waitq_wait_event(&t->join_wq, &join_lock, t->gone, false);
+	spin_unlock(&join_lock);
+	code = t->exit_code;
+	thread_free(t);
+	return code;
+}
+
+/*
+ * t is DEAD and its stack is no longer in use: hand it to its joiner, or to
+ * the reaper if it is detached.  Runs without the run-queue lock.
+ */
+void
+thread_announce_death(struct thread *t)
+{
+	if (t->detached) {
+		spin_lock(&all_lock);
+		list_remove(&t->all_node);
+		list_push_back(&dead_threads, &t->all_node);
+		spin_unlock(&all_lock);
+		return;
+	}
+	spin_lock(&join_lock);
+	t->gone = true;
+	spin_unlock(&join_lock);
+	waitq_wake_all(&t->join_wq);
+}
+
+void
+thread_reap_dead(void)
+{
+	for (;;) {
+		struct thread *t;
+
+		spin_lock(&all_lock);
+		t = list_first_entry_or_null(&dead_threads, struct thread, all_node);
+		if (t) {
+			list_remove(&t->all_node);
+			list_push_back(&all_threads, &t->all_node);
+		}
+		spin_unlock(&all_lock);
+		if (!t)
+			return;
+		thread_free(t);
+	}
+}

@@ -1,0 +1,51 @@
+#!/bin/sh
+# Boot the kernel with keel.ktest=all and record one result line per test
+# in $RESULTS/ktest.txt; then boot once per expected-panic test.
+# Usage: tests/run-ktest.sh build/keel32.elf
+set -u
+KERNEL=$1
+RESULTS=${RESULTS:-build/results}
+TIMEOUT=${KTEST_TIMEOUT:-300}
+mkdir -p "$RESULTS"
+out=$RESULTS/ktest.txt
+: > "$out"
+ACCEL=$(sh scripts/accel.sh)
+
+boot() {   # boot <log> <cmdline> [extra qemu args...]
+	log=$1; cmd=$2; shift 2
+	timeout "$TIMEOUT" qemu-system-x86_64 $ACCEL -m 256M -smp 1 -no-reboot \
+		-display none -serial "file:$log" -monitor none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "$KERNEL" -append "console=ttyS0 $cmd" "$@" </dev/null
+}
+
+# 1. All ordinary tests in one boot.  The kernel exits 33 on pass, 35 on fail,
+#    37 on panic; a triple fault or hang gives anything else.
+log=$RESULTS/ktest.log
+boot "$log" "keel.ktest=all"
+st=$?
+tr -d '\r' < "$log" | sed -n 's/.*ktest: \(PASS\|FAIL\) \([^ ]*\).*/\1 ktest\/\2/p' >> "$out"
+case $st in
+33) echo "PASS ktest/boot-status" >> "$out" ;;
+35) echo "FAIL ktest/boot-status (tests failed)" >> "$out" ;;
+*)  echo "FAIL ktest/boot-status (qemu exit $st: panic, hang or triple fault; see $log)" >> "$out"
+    grep -a -A30 'panic' "$log" | head -40 ;;
+esac
+
+# 2. Tests whose correct outcome is a clean panic: name and expected message.
+while read -r name expect; do
+	[ -n "$name" ] || continue
+	log=$RESULTS/ktest-$name.log
+	boot "$log" "keel.ktest=$name"
+	st=$?
+	if [ $st = 37 ] && grep -aq "$expect" "$log" && grep -aq "backtrace:" "$log"; then
+		echo "PASS ktest/$name" >> "$out"
+	else
+		echo "FAIL ktest/$name (exit $st; expected panic with '$expect')" >> "$out"
+	fi
+done <<'LIST'
+trap_double_fault_panics panic: abort: double fault
+trap_machine_check_panics panic: abort: machine check
+LIST
+grep -c '^PASS' "$out" | sed 's/^/ktest: passed /'
+! grep -q '^FAIL' "$out"
