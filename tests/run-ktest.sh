@@ -32,7 +32,18 @@ case $st in
     grep -a -A30 'panic' "$log" | head -40 ;;
 esac
 
-# 2. Tests whose correct outcome is a clean panic: name and expected message.
+# 2. A machine without ACPI tables: the fallbacks (default APIC addresses,
+#    PIT calibration) must give a working timer and scheduler.
+log=$RESULTS/ktest-noacpi.log
+boot "$log" "keel.ktest=sched_timer_rate,sched_preempts_busy_thread" -machine pc,acpi=off
+st=$?
+if [ $st = 33 ] && grep -aq "no RSDP found" "$log" && grep -aq "measured against the PIT" "$log"; then
+	echo "PASS ktest/no_acpi_fallback" >> "$out"
+else
+	echo "FAIL ktest/no_acpi_fallback (exit $st; see $log)" >> "$out"
+fi
+
+# 3. Tests whose correct outcome is a clean panic: name and expected message.
 while read -r name expect; do
 	[ -n "$name" ] || continue
 	log=$RESULTS/ktest-$name.log

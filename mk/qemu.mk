@@ -1,4 +1,4 @@
-# QEMU targets.  Included from the top-level Makefile.
+# QEMU targets (run, debug).  Included from the top-level Makefile.
 #
 # The boot contract (docs: README.md): Keel boots exactly as Linux does,
 #   qemu-system-x86_64 -kernel keel -initrd rootfs.cpio -append "console=ttyS0 ..."
