@@ -35,6 +35,8 @@ static inline void arch_cpu_relax(void) { cpu_pause(); }
 static inline void arch_wait_for_interrupt(void) { sti_hlt(); }
 static inline uint64_t arch_cycles(void) { return rdtsc(); }
 static inline uint64_t arch_frame_pointer(void) { return read_rbp(); }
+/* The address the last page fault was about (%cr2). */
+static inline uint64_t arch_fault_address(void) { return read_cr2(); }
 
 /* Port I/O for drivers. */
 static inline uint8_t arch_inb(uint16_t p) { return inb(p); }

@@ -17,6 +17,7 @@
 #include "mm/kmap.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
+#include "mm/vm.h"
 #include "sched/sched.h"
 
 void kmain(uint32_t magic, uint32_t info_phys);
@@ -88,6 +89,8 @@ kmain(uint32_t magic, uint32_t info_phys)
 	kmap_init();                           /* kernel page tables, direct map */
 	pmm_init();                            /* buddy allocator over free frames */
 	kmalloc_kernel_init();                 /* slab caches, kmalloc */
+	vm_init();                             /* VMA cache, the zero page */
+	vm_trap_init();                        /* page faults -> vm_fault() */
 	arch_platform_init(&boot_info, pmm_phys_end() < (1ull << 30) ?
 			   1ull << 30 : pmm_phys_end());   /* ACPI, APICs, clocks */
 	printk_set_clock(clock_ns);            /* time stamps in the log */

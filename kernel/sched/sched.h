@@ -34,6 +34,12 @@ enum thread_state {
 
 #define THREAD_NAME_MAX 16
 
+struct mm;
+struct proc;
+struct files;
+struct fs_ctx;
+struct cred;
+
 /*
  * Locks: [r] the run queue lock of the thread's CPU, [I] set at creation,
  * [s] only the thread itself, [j] join_lock, [a] atomic.
@@ -68,8 +74,17 @@ struct thread {
 	volatile bool sig_pending;    /* [a] set by the signal code */
 	int preempt_saved;            /* [s] */
 
-	void *proc;                   /* [I] owning process, NULL for kernel threads */
-	void *arch_user;              /* [s] user register state, proc's business */
+	struct mm *mm;                /* [s] user address space, NULL for kernel threads */
+	struct proc *proc;            /* [I] owning process, NULL for kernel threads */
+	void *proc_data;              /* [s] per-thread state of the process layer */
+	uint64_t fault_addr;          /* [s] last unresolved user fault, for siginfo */
+	bool fault_accerr;            /* [s] it was a protection fault */
+	bool full_restore;            /* [s] return to user by IRETQ (all registers) */
+
+	/* Per-thread views of process state, for the layers below proc/. */
+	struct files *files;          /* [s] open file table (fs/) */
+	struct fs_ctx *fs;            /* [s] root, cwd, umask (fs/) */
+	struct cred *cred;            /* [s] the identity it acts with (sched/cred.h) */
 };
 
 #define HZ_DEFAULT 250

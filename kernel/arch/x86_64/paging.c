@@ -61,6 +61,63 @@ paging_map_large(paddr_t pml4_pa, vaddr_t va, paddr_t pa, uint64_t flags,
 	return 0;
 }
 
+static void
+visit_level(pte_t *table, int level, vaddr_t base, vaddr_t start, vaddr_t end,
+	    pte_visit_fn fn, void *arg)
+{
+	uint64_t span = 1ull << (12 + 9 * level);
+
+	for (int i = PT_INDEX(start, level); i < PT_ENTRIES; i++) {
+		vaddr_t lo = base + (uint64_t)i * span, hi = lo + span;
+
+		if (lo >= end)
+			return;
+		if (!(table[i] & PTE_P))
+			continue;
+		if (level == 0) {
+			fn(&table[i], lo, arg);
+		} else if (!(table[i] & PTE_PS)) {
+			visit_level(table_va(table[i] & PTE_ADDR), level - 1, lo,
+				    MAX(start, lo), MIN(end, hi), fn, arg);
+		}
+	}
+}
+
+void
+paging_visit_range(paddr_t pml4_pa, vaddr_t start, vaddr_t end, pte_visit_fn fn,
+		   void *arg)
+{
+	if (start < end)
+		visit_level(table_va(pml4_pa), 3, 0, start, end, fn, arg);
+}
+
+static void
+free_level(pte_t *table, int level, void (*free_pt)(paddr_t))
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		if (!(table[i] & PTE_P) || (table[i] & PTE_PS))
+			continue;
+		if (level > 1)
+			free_level(table_va(table[i] & PTE_ADDR), level - 1, free_pt);
+		free_pt(table[i] & PTE_ADDR);
+		table[i] = 0;
+	}
+}
+
+void
+paging_free_user_tables(paddr_t pml4_pa, void (*free_pt)(paddr_t))
+{
+	pte_t *pml4 = table_va(pml4_pa);
+
+	for (int i = 0; i < 256; i++) {
+		if (!(pml4[i] & PTE_P))
+			continue;
+		free_level(table_va(pml4[i] & PTE_ADDR), 2, free_pt);
+		free_pt(pml4[i] & PTE_ADDR);
+		pml4[i] = 0;
+	}
+}
+
 void
 paging_flush_page(vaddr_t va)
 {

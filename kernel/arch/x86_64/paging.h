@@ -50,6 +50,16 @@ pte_t *paging_walk(paddr_t pml4_pa, vaddr_t va, pt_alloc_fn alloc);
 int paging_map_large(paddr_t pml4_pa, vaddr_t va, paddr_t pa, uint64_t flags,
 		     pt_alloc_fn alloc);
 
+/*
+ * Visit every present leaf PTE of [start, end) under pml4, skipping absent
+ * tables whole, so a sparse terabyte costs only the tables that exist.
+ */
+typedef void (*pte_visit_fn)(pte_t *pte, vaddr_t va, void *arg);
+void paging_visit_range(paddr_t pml4_pa, vaddr_t start, vaddr_t end,
+			pte_visit_fn fn, void *arg);
+/* Free the page-table pages of the user half (PML4 slots 0-255). */
+void paging_free_user_tables(paddr_t pml4_pa, void (*free_pt)(paddr_t));
+
 void paging_flush_page(vaddr_t va);
 void paging_flush_all(void);
 paddr_t paging_current_root(void);

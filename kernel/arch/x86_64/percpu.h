@@ -14,8 +14,6 @@
  */
 #pragma once
 
-#include "lib/compiler.h"
-
 #define CPU_MAX 64
 
 /* Offsets used by assembly; checked against the struct in percpu.c. */
@@ -23,6 +21,10 @@
 #define CPU_OFF_KSTACK_TOP 8
 #define CPU_OFF_USER_RSP   16
 #define CPU_OFF_CURRENT    24
+
+#ifndef __ASSEMBLY__
+
+#include "lib/compiler.h"
 
 struct thread;
 struct tss;
@@ -76,3 +78,5 @@ current_thread(void)
 
 /* Install c as the running CPU's per-CPU block. */
 void percpu_init(struct cpu *c, unsigned id);
+
+#endif /* !__ASSEMBLY__ */

@@ -10,6 +10,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/clock.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
@@ -76,10 +77,14 @@ arch_cpu_early_init(void)
 	cpus[0].online = true;
 }
 
+void arch_syscall_cpu_init(void);
+
 void
 arch_cpu_tables_init(void)
 {
 	gdt_cpu_init(&cpus[0], NULL);
 	trap_init();
 	trap_cpu_init();
+	arch_syscall_cpu_init();
+	fpu_cpu_init();
 }

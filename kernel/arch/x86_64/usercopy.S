@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copying to and from user memory.
+ *
+ * The kernel touches user memory only through these few instructions.  Each
+ * instruction that may fault has an exception-table entry (.extable) naming
+ * where to continue if it does: the page-fault handler first tries to page
+ * the memory in (the user may simply not have touched it yet); only when the
+ * address is really bad does trap_dispatch() jump to the fixup, and the copy
+ * reports how much it could not do.  So a bad user pointer becomes -EFAULT,
+ * never a kernel crash.
+ *
+ * The callers (mm/usercopy.c) have already checked that the whole range is
+ * below the top of user space, so these never touch kernel memory for the
+ * user.
+ */
+
+.macro EXTABLE fault, fixup
+	.pushsection .extable, "a"
+	.balign 8
+	.quad \fault, \fixup
+	.popsection
+.endm
+
+	.text
+/* size_t arch_copy_user(void *dst, const void *src, size_t n): bytes NOT copied */
+	.globl arch_copy_user
+arch_copy_user:
+	movq %rdx, %rcx
+1:	rep movsb
+	xorl %eax, %eax
+	ret
+2:	movq %rcx, %rax
+	ret
+	EXTABLE 1b, 2b
+
+/*
+ * long arch_strncpy_user(char *dst, const char *usrc, size_t max)
+ * Copies up to and including the NUL; returns the length without the NUL,
+ * max if no NUL was found within max bytes, or -1 on a fault.
+ */
+	.globl arch_strncpy_user
+arch_strncpy_user:
+	xorl %eax, %eax
+3:	cmpq %rdx, %rax
+	je 5f
+4:	movb (%rsi, %rax), %cl
+	movb %cl, (%rdi, %rax)
+	testb %cl, %cl
+	jz 5f
+	incq %rax
+	jmp 3b
+5:	ret
+6:	movq $-1, %rax
+	ret
+	EXTABLE 4b, 6b
+
+/* size_t arch_clear_user(void *dst, size_t n): bytes NOT cleared */
+	.globl arch_clear_user
+arch_clear_user:
+	movq %rsi, %rcx
+	xorl %eax, %eax
+7:	rep stosb
+	xorl %eax, %eax
+	ret
+8:	movq %rcx, %rax
+	ret
+	EXTABLE 7b, 8b

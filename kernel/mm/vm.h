@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * User address spaces.
+ *
+ * A process's address space (struct mm) is its own page tables plus a set of
+ * virtual memory areas (VMAs): non-overlapping ranges with one protection
+ * and one kind of backing each (anonymous memory, or a file).  VMAs sit in
+ * an AVL tree ordered by address, so finding the one containing an address
+ * is O(log n).  Pages are filled in lazily by the fault path (mm/fault.c):
+ * a VMA costs nothing until it is touched.
+ *
+ * Locks: [m] mm->lock (a sleeping mutex: faults may allocate and read
+ * files), [a] atomic.  Lock order: mm->lock before the frame allocator and
+ * before any file-system lock taken by a file fault.
+ */
+#pragma once
+
+#include "lib/compiler.h"
+#include "lib/avl.h"
+#include "sync/mutex.h"
+
+/* Protection bits: the same values as PROT_READ/WRITE/EXEC. */
+#define VM_READ   0x1
+#define VM_WRITE  0x2
+#define VM_EXEC   0x4
+#define VM_PROT_MASK 0x7
+
+/* VMA kinds and properties. */
+#define VM_SHARED    0x010   /* writes are seen by every mapper */
+#define VM_GROWSDOWN 0x020   /* a stack: grows down on faults just below */
+#define VM_LOCKED    0x040   /* mlock: never evicted */
+#define VM_STACK     0x080   /* the main thread's stack ([stack]) */
+#define VM_HEAP      0x100   /* the brk area ([heap]) */
+#define VM_NORESERVE 0x200
+
+struct file;
+
+struct vma {
+	struct avl_node node;      /* [m] in mm->vmas, by start */
+	uint64_t start, end;       /* [m] [start, end), page aligned */
+	uint32_t prot;             /* [m] VM_READ | VM_WRITE | VM_EXEC */
+	uint32_t flags;            /* [m] VM_SHARED, VM_GROWSDOWN, ... */
+	struct file *file;         /* [m] backing file, or NULL: anonymous */
+	uint64_t pgoff;            /* [m] file offset of start, in pages */
+	uint64_t file_limit;       /* [m] file bytes at or past this offset read as 0 */
+};
+
+struct mm {
+	struct mutex lock;
+	paddr_t pml4;              /* [I] */
+	struct avl_tree vmas;      /* [m] */
+	int users;                 /* [a] threads and other holders */
+	uint64_t brk_start, brk;   /* [m] the heap: [brk_start, brk) */
+	uint64_t mmap_top;         /* [m] mmap() searches below this */
+	uint64_t stack_top;        /* [m] */
+	uint64_t rss;              /* [m] resident pages */
+	uint64_t arg_start, arg_end, env_start, env_end;  /* [m] for /proc */
+};
+
+/* Default layout (Linux's, without randomization). */
+#define USER_STACK_TOP   0x00007FFFFFFFF000ull
+#define USER_STACK_SIZE  (8ull << 20)
+#define USER_MMAP_TOP    0x00007FFFF0000000ull
+#define USER_PIE_BASE    0x0000555555554000ull
+#define USER_MIN_ADDR    0x10000ull           /* mmap_min_addr: no page 0 */
+
+struct mm *mm_create(void) __must_check;
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+/* A copy-on-write duplicate, for fork().  NULL on no memory. */
+struct mm *mm_fork(struct mm *parent) __must_check;
+/* Load mm's page tables on this CPU (NULL: kernel tables only). */
+void mm_activate(struct mm *mm);
+
+/* flags are Linux's MAP_* bits.  => address, or -errno. */
+long vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     struct file *file, uint64_t off);
+int vm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
+int vm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
+/* => the new break, or the old one if the request cannot be met. */
+uint64_t vm_brk(struct mm *mm, uint64_t newbrk);
+/* Set up [brk_start, brk) right after the program's last segment. */
+void vm_brk_init(struct mm *mm, uint64_t start);
+
+/* Fault-path entry; access is a mask of VM_READ/VM_WRITE/VM_EXEC. */
+#define VM_FAULT_FORCE 0x1000      /* the kernel writing a read-only mapping (exec) */
+/* => 0, -EFAULT (no mapping: SEGV_MAPERR), -EACCES (SEGV_ACCERR), -ENOMEM */
+int vm_fault(struct mm *mm, uint64_t addr, unsigned access);
+/* Write kernel data into another address space (exec builds the new one). */
+int vm_write_remote(struct mm *mm, uint64_t uaddr, const void *src, size_t n);
+
+/* Look up the VMA containing addr.  => mm->lock held. */
+struct vma *vma_find(struct mm *mm, uint64_t addr);
+/* Fault in every page of [addr, addr + len) (MAP_POPULATE, mlock). */
+void vm_populate(struct mm *mm, uint64_t addr, uint64_t len);
+/*
+ * Map part of a file privately, with bytes at or past file_limit reading as
+ * zero (an ELF segment's data ends mid-page).  => address or -errno.
+ */
+long vm_map_file_private(struct mm *mm, uint64_t addr, uint64_t len, int prot,
+			 struct file *file, uint64_t off, uint64_t file_limit);
+
+/*
+ * What the fault path needs from the file system, which sits above mm/.
+ * readpage fills one page at byte offset off; bytes past the end of the
+ * file read as zero.
+ */
+struct vm_file_ops {
+	int (*readpage)(struct file *f, uint64_t off, void *page);
+	void (*get)(struct file *f);
+	void (*put)(struct file *f);
+};
+void vm_set_file_ops(const struct vm_file_ops *ops);
+
+/* Route page faults on user addresses to vm_fault(). */
+void vm_trap_init(void);
+
+/* The shared read-only zero page (zero-fill on demand). */
+paddr_t vm_zero_page(void);
+void vm_init(void);
+
+struct vm_stats {
+	uint64_t zero_fill_faults;  /* first touches served by the zero page or a new frame */
+	uint64_t cow_faults;        /* copies made on write */
+	uint64_t cow_reuses;        /* last sharer wrote: no copy */
+};
+extern struct vm_stats vm_stats;

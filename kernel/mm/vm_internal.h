@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between vm.c, fault.c and the mm system calls. */
+#pragma once
+
+#include "mm/vm.h"
+#include "arch/x86_64/paging.h"
+
+extern struct vm_file_ops vm_file_ops;
+
+struct vma *vma_new(uint64_t start, uint64_t end, uint32_t prot, uint32_t flags);
+void vma_insert(struct mm *mm, struct vma *v);
+struct vma *vma_first_from(struct mm *mm, uint64_t addr);
+struct vma *vma_next(struct vma *v);
+pte_t *vm_pte(struct mm *mm, uint64_t va, bool create);
+void vm_put_frame(paddr_t pa);
+int unmap_range_locked(struct mm *mm, uint64_t start, uint64_t end);
+void vm_zero_page_init(void);
+/* Make addr a VMA boundary; merge v with identical neighbours.  => mm->lock held. */
+int vm_split(struct mm *mm, uint64_t addr);
+void vm_merge(struct mm *mm, struct vma *v);
