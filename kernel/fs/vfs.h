@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual file system: the interface the rest of the kernel uses.
+ *
+ * One machine, many file systems (ramfs for the initramfs, tmpfs, devfs,
+ * procfs, ext2): each fills in operation tables (struct fs_ops-style
+ * tables for super blocks, inodes and open files), and the VFS turns
+ * paths into inodes and system calls into those operations.
+ *
+ * This header is what process management (exec, fork, exit) and the boot
+ * code need; the file-system internals have their own headers in fs/.
+ */
+#pragma once
+
+#include "lib/compiler.h"
+
+struct file;
+struct files;
+struct fs_ctx;
+
+/* Bring-up: mount a ramfs at / and the standard pseudo file systems. */
+void vfs_init(void);
+/* Unpack a newc cpio archive into the root file system.  => 0 or -errno. */
+int initramfs_unpack(const void *data, size_t len);
+
+/* Open files from inside the kernel.  => file or ERR_PTR(-errno). */
+struct file *vfs_open_kernel(const char *path, int flags, int mode);
+/* Read at *pos, advancing it.  => bytes read or -errno. */
+long kernel_read(struct file *f, void *buf, size_t n, uint64_t *pos);
+long kernel_write(struct file *f, const void *buf, size_t n, uint64_t *pos);
+void file_get(struct file *f);
+void file_put(struct file *f);
+/* Facts exec needs about an open file. */
+struct file_exec_info {
+	uint32_t mode;            /* S_IF* | permission bits */
+	uint32_t uid, gid;        /* owner, for setuid/setgid */
+	uint64_t size;
+	bool noexec_mount;
+};
+int file_exec_info(struct file *f, struct file_exec_info *info);
+/* May the current credentials execute it (X permission, regular file)? */
+int file_may_exec(struct file *f);
+/* Absolute path of an open file, for /proc/self/exe and AT_EXECFN. */
+int file_path(struct file *f, char *buf, size_t size);
+
+/* Per-process tables, shared or copied at fork (CLONE_FILES, CLONE_FS). */
+struct files *files_new(void) __must_check;
+struct files *files_dup(struct files *old) __must_check;
+void files_get(struct files *f);
+void files_put(struct files *f);
+void files_close_on_exec(struct files *f);
+/* Install f at the lowest free descriptor (O_CLOEXEC in flags).  => fd or -errno. */
+int fd_install(struct files *tbl, struct file *f, int flags);
+
+struct fs_ctx *fs_ctx_new_root(void) __must_check;
+struct fs_ctx *fs_ctx_dup(struct fs_ctx *old) __must_check;
+void fs_ctx_get(struct fs_ctx *c);
+void fs_ctx_put(struct fs_ctx *c);
+
+/*
+ * Upcalls to the process layer above (it installs them at boot): the file
+ * system must raise SIGPIPE, and the tty must signal process groups.
+ */
+struct fs_upcalls {
+	void (*sigpipe)(void);                         /* to the current thread */
+	int (*signal_pgrp)(int pgid, int sig);         /* ^C, ^Z, ^\ */
+	int (*current_pgrp)(void);
+	int (*current_sid)(void);
+	bool (*current_is_session_leader)(void);
+};
+extern struct fs_upcalls fs_upcalls;
