@@ -221,7 +221,9 @@ workload(int (*request)(struct banker *, int, const int *), int *unsafe_grants)
 		for (int i = 0; i < 5 && p < 0; i++) {
 			int q = (start + i) % 5;
 
-			if (!finished[q] && try_step(&b, q, request, pending, waiting, unsafe_grants))
+			if (finished[q])
+				continue;
+			if (try_step(&b, q, request, pending, waiting, unsafe_grants))
 				p = q;
 		}
 		if (p < 0)

@@ -95,8 +95,8 @@ check_rr_response(void)
 	for (int p = 4; p < 8; p++)          /* the RR rows */
 		ok &= m[p].resp_mean < m[0].resp_mean;
 	result(ok, "rr_response_beats_fcfs_mix",
-	       "mean response FCFS %.1f ms; RR q=1,5,20,100 ms: %.1f %.1f %.1f %.1f", m[0].resp_mean,
-	       m[4].resp_mean, m[5].resp_mean, m[6].resp_mean, m[7].resp_mean);
+	       "mean response FCFS %.1f ms; RR q=1,5,20,100 ms: %.1f %.1f %.1f %.1f",
+	       m[0].resp_mean, m[4].resp_mean, m[5].resp_mean, m[6].resp_mean, m[7].resp_mean);
 	trace_free(tr);
 }
 

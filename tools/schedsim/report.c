@@ -10,6 +10,8 @@
  *   wake        time from becoming runnable (arrival or end of an I/O)
  *               to running, averaged over every wakeup: what a user at
  *               a keyboard feels
+ *   switches    how many times a job was put on the CPU; each would cost a
+ *               context switch, which the simulator does not charge
  */
 #include <math.h>
 #include <stdio.h>
@@ -70,6 +72,7 @@ sim_summarize(const struct sim *s, struct summary *m)
 	mean_p95(wait, k, &m->wait_mean, &m->wait_p95);
 	mean_p95(wake, w, &m->wake_mean, &m->wake_p95);
 	m->util = s->now ? (double)s->busy / s->now : 0;
+	m->switches = s->nswitch;
 	free(turn);
 	free(resp);
 	free(wait);
@@ -80,18 +83,18 @@ void
 report_header(const struct trace *tr)
 {
 	printf("\ntrace %s: %s\n", tr->name, tr->about);
-	printf("  %-20s %17s %17s %17s %17s\n", "", "turnaround (ms)", "response (ms)",
+	printf("  %-12s %17s %17s %17s %17s\n", "", "turnaround (ms)", "response (ms)",
 	       "waiting (ms)", "wake->run (ms)");
-	printf("  %-20s %8s %8s %8s %8s %8s %8s %8s %8s\n", "policy", "mean", "p95", "mean", "p95",
-	       "mean", "p95", "mean", "p95");
+	printf("  %-12s %8s %8s %8s %8s %8s %8s %8s %8s %9s\n", "policy", "mean", "p95", "mean",
+	       "p95", "mean", "p95", "mean", "p95", "switches");
 }
 
 void
 report_row(const char *policy, const struct summary *m)
 {
-	printf("  %-20s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2f %8.2f\n", policy,
+	printf("  %-12s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.2f %8.2f %9llu\n", policy,
 	       m->turn_mean, m->turn_p95, m->resp_mean, m->resp_p95, m->wait_mean, m->wait_p95,
-	       m->wake_mean, m->wake_p95);
+	       m->wake_mean, m->wake_p95, (unsigned long long)m->switches);
 }
 
 /* One line per job: the numbers a hand execution produces. */
@@ -146,12 +149,15 @@ report_gantt(const struct sim *s, uint64_t unit)
 
 		memcpy(axis + t, num, len);
 	}
+	for (int i = width + 6; i >= 0 && axis[i] == ' '; i--)
+		axis[i] = 0;
 	printf("    |%s|\n     %s\n    ", bar, axis);
 	for (int i = 0; i < s->nsegs; i++) {
 		const struct seg *g = &s->segs[i];
 
 		printf("%s %g-%g%s", g->job < 0 ? "idle" : s->tr->jobs[g->job].name,
-		       (double)g->start / MSEC, (double)g->end / MSEC, i + 1 < s->nsegs ? ", " : "\n");
+		       (double)g->start / MSEC, (double)g->end / MSEC,
+		       i + 1 < s->nsegs ? ", " : "\n");
 	}
 	free(bar);
 	free(axis);

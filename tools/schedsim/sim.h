@@ -172,6 +172,7 @@ struct summary {
 	double turn_mean, turn_p95, resp_mean, resp_p95, wait_mean, wait_p95;
 	double wake_mean, wake_p95;      /* after each wakeup; NaN if none */
 	double util;
+	uint64_t switches;               /* dispatches: what switching would cost */
 };
 void sim_summarize(const struct sim *s, struct summary *out);
 void report_header(const struct trace *tr);

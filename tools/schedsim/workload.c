@@ -197,7 +197,8 @@ interactive(struct job_spec *j, uint64_t *rng, int ncycles, double cpu_lo, doubl
 struct trace *
 trace_io(uint64_t seed)
 {
-	struct trace *tr = trace_new("io", "6 I/O-bound jobs: 40 cycles of 1-3 ms CPU, 10-30 ms I/O", 6);
+	struct trace *tr = trace_new("io", "6 I/O-bound jobs: 40 cycles of 1-3 ms CPU, "
+				     "10-30 ms I/O", 6);
 	uint64_t rng = seed;
 	char name[16];
 
