@@ -139,11 +139,15 @@ bool schedq_tick(struct schedq *q, uint64_t now);
 bool schedq_preempt_check(const struct schedq *q);
 /* Every normal task back to its home level with a fresh allotment. */
 void schedq_boost(struct schedq *q, uint64_t now);
-/* Clamp nice to -20..19 and move the task's level with its home.  q may be
- * NULL when se is neither queued nor running. */
+/*
+ * Clamp nice to -20..19 and move the task's level with its home.  q may be
+ * NULL when se is neither queued nor running.
+ */
 void schedq_set_nice(struct schedq *q, struct sched_entity *se, int nice);
-/* => 0, or -EINVAL for an unknown policy or a priority outside its range
- * (1..99 for FIFO and RR, 0 for normal).  q as for schedq_set_nice. */
+/*
+ * => 0, or -EINVAL for an unknown policy or a priority outside its range
+ * (1..99 for FIFO and RR, 0 for normal).  q as for schedq_set_nice.
+ */
 int schedq_set_policy(struct schedq *q, struct sched_entity *se, int policy, int rt_prio);
 unsigned schedq_nr_queued(const struct schedq *q);
 /* The home level of a nice value. */

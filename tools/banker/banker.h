@@ -42,8 +42,10 @@ struct banker {
 
 /* => 0, -EINVAL for sizes out of range or a negative total. */
 int banker_init(struct banker *b, int nproc, int nres, const int *total);
-/* Declare p's maximum claim.  => -EINVAL if it exceeds the totals or what
- * p already holds, or is negative. */
+/*
+ * Declare p's maximum claim.  => -EINVAL if it exceeds the totals or what
+ * p already holds, or is negative.
+ */
 int banker_claim(struct banker *b, int p, const int *max);
 /*
  * p asks for req.  => 0 granted (and assigned); -EINVAL if it exceeds p's
@@ -55,8 +57,10 @@ int banker_request(struct banker *b, int p, const int *req);
 int banker_release(struct banker *b, int p, const int *rel);
 /* p ends: it releases everything and its claim goes. */
 int banker_finish(struct banker *b, int p);
-/* The safety algorithm.  order (if not NULL) gets a safe sequence of all
- * processes when there is one.  => true if the state is safe. */
+/*
+ * The safety algorithm.  order (if not NULL) gets a safe sequence of all
+ * processes when there is one.  => true if the state is safe.
+ */
 bool banker_safe(const struct banker *b, int *order);
 /* How much more of resource r process p may still ask for. */
 int banker_need(const struct banker *b, int p, int r);
