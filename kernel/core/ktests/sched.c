@@ -8,20 +8,29 @@
 #include "sync/waitqueue.h"
 #include "uapi/errno.h"
 
+/*
+ * Under emulation a busy host can starve the virtual CPU and make it miss
+ * ticks; that can only lower the count, so a few tries are allowed and one
+ * within 10% passes.  A wrong rate fails every try.
+ */
 KTEST(sched_timer_rate, "the tick fires at its configured rate, within 10%")
 {
 	struct cpu *c = this_cpu();
-	uint64_t t0 = clock_ns(), j0 = c->ticks, dt, ticks, expect;
 
-	sched_sleep_ns(1000000000ull, false);
-	dt = clock_ns() - t0;
-	ticks = c->ticks - j0;
-	expect = dt * sched_hz / 1000000000ull;
-	printk("ktest:   %llu ticks in %llu ms, expected %llu\n",
-	       (unsigned long long)ticks, (unsigned long long)(dt / 1000000),
-	       (unsigned long long)expect);
-	KT_ASSERT(ticks * 10 >= expect * 9 && ticks * 10 <= expect * 11);
-	return 0;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint64_t t0 = clock_ns(), j0 = c->ticks, dt, ticks, expect;
+
+		sched_sleep_ns(1000000000ull, false);
+		dt = clock_ns() - t0;
+		ticks = c->ticks - j0;
+		expect = dt * sched_hz / 1000000000ull;
+		printk("ktest:   %llu ticks in %llu ms, expected %llu\n",
+		       (unsigned long long)ticks, (unsigned long long)(dt / 1000000),
+		       (unsigned long long)expect);
+		if (ticks * 10 >= expect * 9 && ticks * 10 <= expect * 11)
+			return 0;
+	}
+	return -1;
 }
 
 static void
