@@ -19,6 +19,13 @@
 #include "mm/slab.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
+#include "proc/proc.h"
+#include "proc/futex.h"
+#include "proc/syscalls.h"
+#include "fs/vfs.h"
+#include "drivers/rtc.h"
+#include "arch/x86_64/acpi.h"
+#include "lib/format.h"
 
 void kmain(uint32_t magic, uint32_t info_phys);
 
@@ -61,15 +68,76 @@ banner(void)
 	       (unsigned long long)(st.free_pages >> 8), model, sched_hz);
 }
 
+#define INIT_MAX_ARGS 32
+
+/*
+ * As on Linux, command-line words the kernel does not know go to init:
+ * bare words as arguments, name=value words as environment variables.
+ */
+static void
+init_args(const char *path, char **argv, char **envp)
+{
+	int na = 0, ne = 0;
+
+	argv[na++] = (char *)path;
+	envp[ne++] = "HOME=/";
+	envp[ne++] = "TERM=linux";
+	for (unsigned i = 0; i < kernel_cmdline.nwords; i++) {
+		const struct cmdline_word *w = &kernel_cmdline.words[i];
+		static char pairs[CMDLINE_MAX_WORDS][128];
+
+		if (w->known)
+			continue;
+		if (w->value && ne < INIT_MAX_ARGS - 1) {
+			ksnprintf(pairs[i], sizeof(pairs[i]), "%s=%s", w->name, w->value);
+			envp[ne++] = pairs[i];
+		} else if (!w->value && na < INIT_MAX_ARGS - 1) {
+			argv[na++] = (char *)w->name;
+		}
+	}
+	argv[na] = NULL;
+	envp[ne] = NULL;
+}
+
+/* Run the first user program; Linux's order of fallbacks. */
+static void
+run_init(void)
+{
+	const char *rdinit = cmdline_get(&kernel_cmdline, "rdinit");
+	const char *init = cmdline_get(&kernel_cmdline, "init");
+	const char *tries[] = { NULL, NULL, "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	char *argv[INIT_MAX_ARGS], *envp[INIT_MAX_ARGS];
+
+	tries[0] = boot_info.nmodules ? (rdinit ? rdinit : "/init") : NULL;
+	tries[1] = init;
+	for (size_t i = 0; i < ARRAY_SIZE(tries); i++) {
+		int r;
+
+		if (!tries[i])
+			continue;
+		init_args(tries[i], argv, envp);
+		r = proc_start_init(tries[i], argv, envp);
+		pr_warn("init: cannot run %s: error %d\n", tries[i], -r);
+	}
+	panic("no working init found; try passing init= or rdinit=");
+}
+
 /* The first real thread: everything that may sleep happens here. */
 static void
 kernel_main_thread(void *arg)
 {
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
+	vfs_init();                            /* ramfs at /, devices */
+	if (boot_info.nmodules) {              /* the initramfs */
+		const struct boot_module *m = &boot_info.modules[0];
+		int r = initramfs_unpack(phys_to_virt(m->start), m->end - m->start);
+		if (r)
+			pr_err("initramfs: unpacking failed (%d)\n", r);
+	}
 	if (ktest)
 		ktest_run(*ktest ? ktest : "all");
-	pr_notice("Keel: no init to run yet; idling (quit QEMU with Ctrl-A X)\n");
+	run_init();
 }
 
 void
@@ -96,6 +164,9 @@ kmain(uint32_t magic, uint32_t info_phys)
 	printk_set_clock(clock_ns);            /* time stamps in the log */
 	sched_hz = (unsigned)cmdline_get_int(&kernel_cmdline, "keel.hz", HZ_DEFAULT);
 	sched_init();                          /* this context becomes idle */
+	proc_init();                           /* process hooks: switch, signals */
+	futex_init();
+	time_set_boot_epoch(rtc_read_unix_time(acpi.century));   /* wall clock */
 	banner();
 	sched_start();                         /* the tick: preemption begins */
 	arch_irq_enable();

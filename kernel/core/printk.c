@@ -101,6 +101,25 @@ printk(const char *fmt, ...)
 	return n;
 }
 
+static void
+emit_raw(const char *s, size_t n)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		(c->write_raw ? c->write_raw : c->write)(c, s, n);
+}
+
+void
+console_write_raw(const char *s, size_t n)
+{
+	if (panic_mode) {
+		emit_raw(s, n);
+		return;
+	}
+	spin_lock(&log_lock);
+	emit_raw(s, n);
+	spin_unlock(&log_lock);
+}
+
 size_t
 printk_read_log(char *buf, size_t size)
 {

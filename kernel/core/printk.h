@@ -31,11 +31,16 @@ int vprintk(const char *fmt, va_list ap);
 /* A console is anything that can show text: the serial port, VGA, a framebuffer. */
 struct console {
 	const char *name;
+	/* Log text: a console may translate "\n" to what its device needs. */
 	void (*write)(struct console *con, const char *s, size_t n);
+	/* Program output, already processed by the tty: bytes as they are. */
+	void (*write_raw)(struct console *con, const char *s, size_t n);
 	struct console *next;
 };
 
 void console_register(struct console *con);
+/* Program output (the tty): straight to every console, not into the log. */
+void console_write_raw(const char *s, size_t n);
 void printk_set_level(int level);
 /* Copy up to size bytes of the log ring, oldest first; returns the count. */
 size_t printk_read_log(char *buf, size_t size);

@@ -42,7 +42,16 @@ serial_write(struct console *con, const char *s, size_t n)
 	}
 }
 
-static struct console serial_console = { .name = "ttyS0", .write = serial_write };
+static void
+serial_write_raw(struct console *con, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		serial_putc(s[i]);
+}
+
+static struct console serial_console = {
+	.name = "ttyS0", .write = serial_write, .write_raw = serial_write_raw,
+};
 
 void
 serial_init(void)

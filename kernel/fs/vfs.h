@@ -40,6 +40,10 @@ struct file_exec_info {
 int file_exec_info(struct file *f, struct file_exec_info *info);
 /* May the current credentials execute it (X permission, regular file)? */
 int file_may_exec(struct file *f);
+/* The open file behind descriptor fd of the current process, with a reference. */
+struct file *fget(int fd);
+/* May f be mapped with prot and flags (MAP_SHARED needs write access for PROT_WRITE)? */
+int file_mmap_check(struct file *f, int prot, int flags);
 /* Absolute path of an open file, for /proc/self/exe and AT_EXECFN. */
 int file_path(struct file *f, char *buf, size_t size);
 

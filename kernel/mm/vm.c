@@ -428,6 +428,12 @@ find_free(struct mm *mm, uint64_t len, uint64_t top)
 	return 0;
 }
 
+uint64_t
+vm_find_free_locked(struct mm *mm, uint64_t len)
+{
+	return find_free(mm, len, mm->mmap_top);
+}
+
 static bool
 range_free(struct mm *mm, uint64_t start, uint64_t end)
 {

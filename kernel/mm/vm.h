@@ -77,6 +77,11 @@ long vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	     struct file *file, uint64_t off);
 int vm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
 int vm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
+long vm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len, int flags,
+	       uint64_t new_addr);
+int vm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
+int vm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec);
+int vm_lock_range(struct mm *mm, uint64_t addr, uint64_t len, bool lock);
 /* => the new break, or the old one if the request cannot be met. */
 uint64_t vm_brk(struct mm *mm, uint64_t newbrk);
 /* Set up [brk_start, brk) right after the program's last segment. */

@@ -18,3 +18,5 @@ void vm_zero_page_init(void);
 /* Make addr a VMA boundary; merge v with identical neighbours.  => mm->lock held. */
 int vm_split(struct mm *mm, uint64_t addr);
 void vm_merge(struct mm *mm, struct vma *v);
+/* Highest free gap of len bytes below mmap_top, or 0.  => mm->lock held. */
+uint64_t vm_find_free_locked(struct mm *mm, uint64_t len);

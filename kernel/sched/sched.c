@@ -227,7 +227,7 @@ timeout_fire(void *arg)
  * Give up the CPU after the caller set the state to SLEEPING or BLOCKED.
  * => 0 when woken, -ETIMEDOUT, or -EINTR for a pending signal.
  */
-static int
+int
 sched_block(uint64_t timeout_ns, bool interruptible)
 {
 	struct thread *t = current();

@@ -100,7 +100,18 @@ __noreturn void sched_idle_loop(void);
 struct thread *thread_create(void (*fn)(void *), void *arg, const char *name);
 /* Like thread_create but nobody joins: resources go at exit. */
 struct thread *thread_create_detached(void (*fn)(void *), void *arg, const char *name);
+/*
+ * Two-step creation for threads that need set-up before their first run
+ * (user threads get their register frame): prepare, then start.
+ */
+struct thread *thread_prepare(void (*fn)(void *), void *arg, const char *name,
+			      bool detached);
+void thread_start_running(struct thread *t);
+/* Free a thread from thread_prepare() that was never started. */
+void thread_discard(struct thread *t);
 __noreturn void thread_exit(int code);
+/* Bytes reserved at the top of every kernel stack for a user trap frame. */
+#define TRAP_FRAME_SPACE 192
 /* Wait for t to exit, free it, return its exit code. */
 int thread_join(struct thread *t);
 
@@ -119,6 +130,12 @@ bool sched_wake(struct thread *t);
 bool sched_wake_interruptible(struct thread *t);
 /* Set the current thread's state before a sleep (with the wait set up). */
 void sched_set_state(int state);
+/*
+ * Give up the CPU after setting the state to T_SLEEPING or T_BLOCKED (with
+ * whatever wakes us already arranged).  timeout_ns 0: none.
+ * => 0 when woken, -ETIMEDOUT, or -EINTR for a pending signal.
+ */
+int sched_block(uint64_t timeout_ns, bool interruptible);
 /* Sleep for ns nanoseconds; -EINTR if a signal cut it short. */
 int sched_sleep_ns(uint64_t ns, bool interruptible);
 

@@ -73,9 +73,9 @@ thread_adopt_boot_context(unsigned cpu)
 }
 
 /* The C side of a new thread's first instructions. */
-__noreturn void thread_start(void *arg, void (*fn)(void *));
+__noreturn void thread_entry(void *arg, void (*fn)(void *));
 void
-thread_start(void *arg, void (*fn)(void *))
+thread_entry(void *arg, void (*fn)(void *))
 {
 	/* We arrive holding the run-queue lock that __schedule() took. */
 	sched_finish_switch();
@@ -85,6 +85,8 @@ thread_start(void *arg, void (*fn)(void *))
 	fn(arg);
 	thread_exit(0);
 }
+
+static void thread_free(struct thread *t);
 
 static struct thread *
 thread_new(void (*fn)(void *), void *arg, const char *name, bool detached)
@@ -109,9 +111,12 @@ thread_new(void (*fn)(void *), void *arg, const char *name, bool detached)
 	t->state = T_RUNNABLE;
 	t->cpu = this_cpu()->id;
 
-	/* The frame context_switch() pops: r15 r14 r13 r12 rbx rbp, then ret. */
-	sp = (uint64_t *)t->kstack_top;
-	*--sp = 0;                              /* alignment: entry sees rsp%16==8 */
+	/*
+	 * The frame context_switch() pops: r15 r14 r13 r12 rbx rbp, then ret.
+	 * It sits below the space a user thread's trap frame takes at the top.
+	 */
+	sp = (uint64_t *)(t->kstack_top - TRAP_FRAME_SPACE);
+	/* After the ret, rsp is 16-byte aligned, as the call it makes needs. */
 	*--sp = (uint64_t)thread_entry_asm;
 	*--sp = 0;                              /* rbp */
 	*--sp = 0;                              /* rbx */
@@ -124,8 +129,21 @@ thread_new(void (*fn)(void *), void *arg, const char *name, bool detached)
 	return t;
 }
 
+struct thread *
+thread_prepare(void (*fn)(void *), void *arg, const char *name, bool detached)
+{
+	return thread_new(fn, arg, name, detached);
+}
+
+/* Free a prepared thread that never ran. */
+void
+thread_discard(struct thread *t)
+{
+	thread_free(t);
+}
+
 /* Make t runnable on the current CPU. */
-static void
+void
 thread_start_running(struct thread *t)
 {
 	struct runqueue *rq = this_cpu()->rq;

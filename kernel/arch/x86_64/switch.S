@@ -40,5 +40,5 @@ thread_entry_asm:
 	movq %r13, %rdi
 	movq %r12, %rsi
 	xorl %ebp, %ebp
-	call thread_start
+	call thread_entry
 	ud2

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Futexes: the kernel half of user-space locks and condition variables.
+ *
+ * A futex is just a 32-bit word in user memory.  The fast path (taking a
+ * free lock) never enters the kernel; only contention does:
+ *
+ *   FUTEX_WAIT(addr, val)  sleep, but only if *addr still equals val, checked
+ *                          atomically with going to sleep (so a wake between
+ *                          the user's check and the call is not lost);
+ *   FUTEX_WAKE(addr, n)    wake up to n sleepers on addr;
+ *   FUTEX_REQUEUE          wake some, move the rest to another word (a
+ *                          condition variable handing waiters to its mutex
+ *                          without a thundering herd).
+ *
+ * Sleepers are hashed by key into buckets.  A private futex (one process)
+ * is keyed by (address space, address); a shared one by the physical
+ * address of the word, which is the same in every process mapping it.
+ * Each bucket's lock is a mutex, not a spinlock, because reading the word
+ * may fault the page in, and that may sleep.  Holding it across the read
+ * and the enqueue is what makes WAIT's check-then-sleep atomic with WAKE.
+ */
+#include "proc/proc.h"
+#include "proc/syscalls.h"
+#include "proc/futex.h"
+#include "arch/arch.h"
+#include "arch/x86_64/paging.h"
+#include "lib/list.h"
+#include "mm/usercopy.h"
+#include "mm/vm.h"
+#include "sync/mutex.h"
+#include "uapi/errno.h"
+#include "uapi/time.h"
+
+#define FUTEX_WAIT            0
+#define FUTEX_WAKE            1
+#define FUTEX_REQUEUE         3
+#define FUTEX_CMP_REQUEUE     4
+#define FUTEX_WAKE_OP         5
+#define FUTEX_WAIT_BITSET     9
+#define FUTEX_WAKE_BITSET     10
+#define FUTEX_PRIVATE_FLAG    128
+#define FUTEX_CLOCK_REALTIME  256
+#define FUTEX_CMD_MASK        (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
+#define FUTEX_BITSET_ANY      0xffffffffu
+#define FUTEX_OWNER_DIED      0x40000000u
+#define FUTEX_TID_MASK        0x3fffffffu
+
+#define NBUCKETS 64
+
+struct futex_key {
+	const void *space;   /* the mm for private futexes, NULL for shared */
+	uint64_t addr;       /* user address, or physical address if shared */
+};
+
+struct futex_waiter {
+	struct list_node node;     /* [bucket->lock] */
+	struct futex_key key;      /* [bucket->lock] changes on requeue */
+	uint32_t bitset;
+	struct thread *thread;
+	bool woken;                /* [bucket->lock] */
+	struct futex_bucket *bucket; /* [bucket->lock] where it is queued now */
+};
+
+struct futex_bucket {
+	struct mutex lock;         /* protects waiters; order: before mm->lock */
+	struct list_node waiters;
+};
+
+static struct futex_bucket buckets[NBUCKETS];
+
+void
+futex_init(void)
+{
+	for (int i = 0; i < NBUCKETS; i++) {
+		mutex_init(&buckets[i].lock, "futex");
+		list_init(&buckets[i].waiters);
+	}
+}
+
+static struct futex_bucket *
+bucket_of(const struct futex_key *k)
+{
+	uint64_t h = k->addr * 0x9E3779B97F4A7C15ull ^ (uint64_t)k->space;
+
+	return &buckets[(h >> 32) % NBUCKETS];
+}
+
+static bool
+key_eq(const struct futex_key *a, const struct futex_key *b)
+{
+	return a->space == b->space && a->addr == b->addr;
+}
+
+/* Build the key; shared futexes need the word's physical address. */
+static int
+make_key(uint64_t uaddr, bool private, struct futex_key *k)
+{
+	struct mm *mm = current()->mm;
+	pte_t *pte;
+	uint32_t v;
+
+	if ((uaddr & 3) || !user_range_ok(uaddr, 4))
+		return -EINVAL;
+	if (private) {
+		k->space = mm;
+		k->addr = uaddr;
+		return 0;
+	}
+	if (get_user(v, (uint32_t *)uaddr))   /* fault it in */
+		return -EFAULT;
+	mutex_lock(&mm->lock);
+	pte = paging_walk(mm->pml4, uaddr, NULL);
+	k->space = NULL;
+	k->addr = pte && (*pte & PTE_P) ? (*pte & PTE_ADDR) + (uaddr & 0xFFF) : 0;
+	mutex_unlock(&mm->lock);
+	return k->addr ? 0 : -EFAULT;
+}
+
+static void
+release_bucket(void *b)
+{
+	mutex_unlock(&((struct futex_bucket *)b)->lock);
+}
+
+static int
+futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t timeout_ns,
+	   uint32_t bitset)
+{
+	struct futex_waiter w = { .bitset = bitset, .thread = current() };
+	struct futex_bucket *b;
+	uint32_t cur;
+	int r;
+
+	if (bitset == 0)
+		return -EINVAL;
+	if ((r = make_key(uaddr, private, &w.key)))
+		return r;
+	b = bucket_of(&w.key);
+	mutex_lock(&b->lock);
+	if (get_user(cur, (uint32_t *)uaddr)) {
+		mutex_unlock(&b->lock);
+		return -EFAULT;
+	}
+	if (cur != val) {
+		mutex_unlock(&b->lock);
+		return -EAGAIN;
+	}
+	w.bucket = b;
+	list_init(&w.node);
+	list_push_back(&b->waiters, &w.node);
+	sched_set_state(T_SLEEPING);
+	release_bucket(b);
+	r = sched_block(timeout_ns, true);
+	/* A requeue may have moved us; the bucket we are in is w.bucket. */
+	for (;;) {
+		b = __atomic_load_n(&w.bucket, __ATOMIC_ACQUIRE);
+		mutex_lock(&b->lock);
+		if (b == w.bucket)
+			break;
+		mutex_unlock(&b->lock);
+	}
+	if (list_linked(&w.node))
+		list_remove(&w.node);
+	mutex_unlock(&b->lock);
+	if (w.woken)
+		return 0;
+	return r == -ETIMEDOUT ? -ETIMEDOUT : r == -EINTR ? -ERESTARTSYS : 0;
+}
+
+/* => b->lock held */
+static int
+wake_locked(struct futex_bucket *b, const struct futex_key *k, int n, uint32_t bitset)
+{
+	int woken = 0;
+
+	list_for_each_safe(it, &b->waiters) {
+		struct futex_waiter *w = list_entry(it, struct futex_waiter, node);
+
+		if (woken >= n)
+			break;
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
+			continue;
+		list_remove(&w->node);
+		w->woken = true;
+		sched_wake(w->thread);
+		woken++;
+	}
+	return woken;
+}
+
+static int
+futex_wake(uint64_t uaddr, bool private, int n, uint32_t bitset)
+{
+	struct futex_key k;
+	struct futex_bucket *b;
+	int r;
+
+	if (bitset == 0)
+		return -EINVAL;
+	if ((r = make_key(uaddr, private, &k)))
+		return r;
+	b = bucket_of(&k);
+	mutex_lock(&b->lock);
+	r = wake_locked(b, &k, n, bitset);
+	mutex_unlock(&b->lock);
+	return r;
+}
+
+int
+futex_wake_addr(struct mm *mm, uint64_t uaddr, int n)
+{
+	/* Waiters may have used either the private or the shared key. */
+	int a = futex_wake(uaddr, true, n, FUTEX_BITSET_ANY);
+	int b = mm == current()->mm ? futex_wake(uaddr, false, n, FUTEX_BITSET_ANY) : 0;
+
+	return MAX(a, 0) + MAX(b, 0);
+}
+
+static void
+lock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+	if (a == b) {
+		mutex_lock(&a->lock);
+	} else if (a < b) {
+		mutex_lock(&a->lock);
+		mutex_lock(&b->lock);
+	} else {
+		mutex_lock(&b->lock);
+		mutex_lock(&a->lock);
+	}
+}
+
+static void
+unlock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+	mutex_unlock(&a->lock);
+	if (a != b)
+		mutex_unlock(&b->lock);
+}
+
+static int
+futex_requeue(uint64_t uaddr, bool private, int nwake, int nmove, uint64_t uaddr2,
+	      bool cmp, uint32_t val3)
+{
+	struct futex_key k1, k2;
+	struct futex_bucket *b1, *b2;
+	uint32_t cur;
+	int r, woken, moved = 0;
+
+	if (nwake < 0 || nmove < 0)
+		return -EINVAL;
+	if ((r = make_key(uaddr, private, &k1)) || (r = make_key(uaddr2, private, &k2)))
+		return r;
+	b1 = bucket_of(&k1);
+	b2 = bucket_of(&k2);
+	lock_two(b1, b2);
+	if (cmp && (get_user(cur, (uint32_t *)uaddr) || cur != val3)) {
+		unlock_two(b1, b2);
+		return cmp && cur != val3 ? -EAGAIN : -EFAULT;
+	}
+	woken = wake_locked(b1, &k1, nwake, FUTEX_BITSET_ANY);
+	list_for_each_safe(it, &b1->waiters) {
+		struct futex_waiter *w = list_entry(it, struct futex_waiter, node);
+
+		if (moved >= nmove)
+			break;
+		if (!key_eq(&w->key, &k1))
+			continue;
+		list_remove(&w->node);
+		w->key = k2;
+		list_push_back(&b2->waiters, &w->node);
+		__atomic_store_n(&w->bucket, b2, __ATOMIC_RELEASE);
+		moved++;
+	}
+	unlock_two(b1, b2);
+	return woken + moved;
+}
+
+static int
+timeout_from_user(const struct timespec_k *uts, bool absolute, uint64_t *ns)
+{
+	struct timespec_k ts;
+	uint64_t t, now = time_ns();
+
+	*ns = 0;
+	if (!uts)
+		return 0;
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	t = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	if (absolute)
+		t = t > now ? t - now : 0;
+	if (t == 0)
+		return -ETIMEDOUT;
+	*ns = t;
+	return 0;
+}
+
+long
+sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec_k *uts,
+	  uint32_t *uaddr2, uint32_t val3)
+{
+	bool private = op & FUTEX_PRIVATE_FLAG;
+	uint64_t timeout;
+	int cmd = op & FUTEX_CMD_MASK, r;
+
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		r = timeout_from_user(uts, cmd == FUTEX_WAIT_BITSET, &timeout);
+		if (r)
+			return r;
+		return futex_wait((uint64_t)uaddr, private, val, timeout,
+				  cmd == FUTEX_WAIT ? FUTEX_BITSET_ANY : val3);
+	case FUTEX_WAKE:
+		return futex_wake((uint64_t)uaddr, private, (int)val, FUTEX_BITSET_ANY);
+	case FUTEX_WAKE_BITSET:
+		return futex_wake((uint64_t)uaddr, private, (int)val, val3);
+	case FUTEX_REQUEUE:
+	case FUTEX_CMP_REQUEUE:
+		/* For requeue the fourth argument is a count, not a timeout. */
+		return futex_requeue((uint64_t)uaddr, private, (int)val, (int)(uint64_t)uts,
+				     (uint64_t)uaddr2, cmd == FUTEX_CMP_REQUEUE, val3);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* Robust list entries point at lock words holding the owner's tid. */
+struct robust_list_head {
+	uint64_t next;
+	int64_t futex_offset;
+	uint64_t pending;
+};
+
+void
+futex_exit_robust(uint64_t head, int tid)
+{
+	struct robust_list_head h;
+	uint64_t entry;
+
+	if (!head || copy_from_user(&h, (void *)head, sizeof(h)))
+		return;
+	entry = h.next;
+	for (int n = 0; entry && entry != head && n < 2048; n++) {
+		uint64_t word = entry + (uint64_t)h.futex_offset, next;
+		uint32_t v;
+
+		if (get_user(next, (uint64_t *)entry) || get_user(v, (uint32_t *)word))
+			return;
+		if ((v & FUTEX_TID_MASK) == (uint32_t)tid) {
+			v = (v & ~FUTEX_TID_MASK) | FUTEX_OWNER_DIED;
+			if (put_user(v, (uint32_t *)word))
+				return;
+			futex_wake(word, false, 1, FUTEX_BITSET_ANY);
+			futex_wake(word, true, 1, FUTEX_BITSET_ANY);
+		}
+		entry = next & ~1ull;
+	}
+}
+
+long
+sys_set_robust_list(uint64_t head, size_t len)
+{
+	if (len != sizeof(struct robust_list_head))
+		return -EINVAL;
+	pt_of(current())->robust_list = head;
+	return 0;
+}
+
+long
+sys_get_robust_list(int pid, uint64_t *uhead, size_t *ulen)
+{
+	uint64_t head;
+	size_t len = sizeof(struct robust_list_head);
+
+	if (pid != 0 && pid != current()->tid)
+		return -EPERM;   /* FIXME: other threads' lists need a permission model */
+	head = pt_of(current())->robust_list;
+	if (put_user(head, uhead) || put_user(len, ulen))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memory system calls: thin wrappers that check arguments, find the
+ * file behind a descriptor when there is one, and call mm/.  They live in
+ * the system-call layer because mmap() needs both mm/ and fs/.
+ */
+#include "syscall/sys_mm.h"
+#include "arch/arch.h"
+#include "fs/vfs.h"
+#include "mm/slab.h"
+#include "mm/usercopy.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+#include "uapi/errno.h"
+#include "uapi/mman.h"
+
+long
+sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+	struct mm *mm = current()->mm;
+	struct file *f = NULL;
+	long r;
+
+	if (!(flags & MAP_ANONYMOUS)) {
+		f = fget(fd);
+		if (!f)
+			return -EBADF;
+		r = file_mmap_check(f, prot, flags);
+		if (r) {
+			file_put(f);
+			return r;
+		}
+	}
+	r = vm_mmap(mm, addr, len, prot, flags, f, off);
+	if (f)
+		file_put(f);   /* the mapping holds its own reference */
+	return r;
+}
+
+long
+sys_munmap(uint64_t addr, uint64_t len)
+{
+	return vm_munmap(current()->mm, addr, len);
+}
+
+long
+sys_mprotect(uint64_t addr, uint64_t len, int prot)
+{
+	return vm_mprotect(current()->mm, addr, len, prot);
+}
+
+long
+sys_brk(uint64_t brk)
+{
+	return (long)vm_brk(current()->mm, brk);
+}
+
+long
+sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, int flags, uint64_t new_addr)
+{
+	return vm_mremap(current()->mm, old, old_len, new_len, flags, new_addr);
+}
+
+long
+sys_madvise(uint64_t addr, uint64_t len, int advice)
+{
+	return vm_madvise(current()->mm, addr, len, advice);
+}
+
+long
+sys_mincore(uint64_t addr, uint64_t len, uint8_t *uvec)
+{
+	size_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	uint8_t *vec;
+	long r;
+
+	if (pages > (1ul << 20))
+		return -ENOMEM;
+	vec = kmalloc(pages ? pages : 1);
+	if (!vec)
+		return -ENOMEM;
+	r = vm_mincore(current()->mm, addr, len, vec);
+	if (r == 0 && copy_to_user(uvec, vec, pages))
+		r = -EFAULT;
+	kfree(vec);
+	return r;
+}
+
+long
+sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+	uint8_t probe;
+
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	/*
+	 * Private mappings have nothing to write back, and shared file
+	 * mappings do not exist yet: only check that the range is mapped.
+	 */
+	if (len && vm_mincore(current()->mm, addr, PAGE_SIZE, &probe))
+		return -ENOMEM;
+	return 0;
+}
+
+long
+sys_mlock(uint64_t addr, uint64_t len)
+{
+	return vm_lock_range(current()->mm, addr, len, true);
+}
+
+long
+sys_munlock(uint64_t addr, uint64_t len)
+{
+	return vm_lock_range(current()->mm, addr, len, false);
+}
+
+long
+sys_mlockall(int flags)
+{
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+		return -EINVAL;
+	/* FIXME: MCL_FUTURE is not remembered for later mappings. */
+	return flags & MCL_CURRENT ? vm_lock_range(current()->mm, USER_MIN_ADDR,
+						   USER_TOP - USER_MIN_ADDR - PAGE_SIZE, true) : 0;
+}
+
+long
+sys_munlockall(void)
+{
+	return vm_lock_range(current()->mm, USER_MIN_ADDR, USER_TOP - USER_MIN_ADDR - PAGE_SIZE,
+			     false);
+}
