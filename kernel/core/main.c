@@ -18,6 +18,8 @@
 #include "mm/pmm.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
+#include "mm/tlb.h"
+#include "arch/smp.h"
 #include "sched/sched.h"
 #include "proc/proc.h"
 #include "proc/futex.h"
@@ -122,6 +124,14 @@ run_init(void)
 	panic("no working init found; try passing init= or rdinit=");
 }
 
+static unsigned
+max_cpus(void)
+{
+	if (cmdline_has(&kernel_cmdline, "nosmp"))
+		return 1;
+	return (unsigned)cmdline_get_int(&kernel_cmdline, "maxcpus", CPU_MAX);
+}
+
 /* The first real thread: everything that may sleep happens here. */
 static void
 kernel_main_thread(void *arg)
@@ -170,6 +180,8 @@ kmain(uint32_t magic, uint32_t info_phys)
 	banner();
 	sched_start();                         /* the tick: preemption begins */
 	arch_irq_enable();
+	tlb_init();                            /* shootdown IPIs */
+	smp_start_aps(max_cpus());             /* the other CPUs join */
 	if (!thread_create_detached(kernel_main_thread, NULL, "kmain"))
 		panic("cannot create the main kernel thread");
 	sched_idle_loop();

@@ -10,6 +10,7 @@
 #include "core/panic.h"
 #include "core/printk.h"
 #include "arch/arch.h"
+#include "arch/smp.h"
 #include "arch/x86_64/trap.h"
 #include "lib/format.h"
 
@@ -77,14 +78,21 @@ panic_finish(void)
 	arch_qemu_exit(QEMU_EXIT_PANIC);
 }
 
+bool
+panic_in_progress(void)
+{
+	return __atomic_load_n(&panicking, __ATOMIC_RELAXED);
+}
+
 static void
 panic_begin(void)
 {
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
-		/* A panic inside panic: stop here, quietly. */
-		arch_qemu_exit(QEMU_EXIT_PANIC);
+		/* A panic inside panic, or on a second CPU: stop here, quietly. */
+		arch_halt_forever();
 	}
+	smp_halt_others();
 	printk_panic_mode();
 }
 

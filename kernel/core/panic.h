@@ -14,6 +14,7 @@ struct trap_frame;
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 __noreturn void panic_frame(const struct trap_frame *tf, const char *fmt, ...) __printf(2, 3);
 
+bool panic_in_progress(void);
 /* Print a backtrace starting at frame pointer rbp (0: the caller's). */
 void backtrace_print(uint64_t rbp);
 /* Name of the function containing addr, and the offset into it; NULL if none. */

@@ -36,6 +36,7 @@
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
 #include "mm/pmm.h"
+#include "mm/tlb.h"
 #include "arch/arch.h"
 #include "arch/x86_64/trap.h"
 #include "core/panic.h"
@@ -125,7 +126,7 @@ fault_missing(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte,
 
 /* Step 4: a write to a present, read-only PTE of a writable VMA. */
 static int
-fault_cow(const struct vma *v, pte_t *pte)
+fault_cow(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
 {
 	paddr_t old = *pte & PTE_ADDR, pa;
 	struct page *p = pa_to_page(old);
@@ -145,6 +146,8 @@ fault_cow(const struct vma *v, pte_t *pte)
 		vm_stats.cow_faults++;
 	}
 	*pte = pa | pte_flags(v, true);
+	/* Other CPUs may still see the old frame: make them drop it first. */
+	tlb_flush_range(mm, va, va + PAGE_SIZE);
 	vm_put_frame(old);
 	return 0;
 }
@@ -202,7 +205,7 @@ vm_fault_locked(struct mm *mm, uint64_t addr, unsigned access)
 			paging_flush_page(va);
 			return 0;   /* the kernel writes through the direct map */
 		}
-		if ((r = fault_cow(v, pte)))
+		if ((r = fault_cow(mm, v, va, pte)))
 			return r;
 	}
 	paging_flush_page(va);

@@ -10,6 +10,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/paging.h"
 #include "lib/bitmap.h"
+#include "mm/tlb.h"
 #include "sync/spinlock.h"
 
 #define KVA_PAGES (KVA_SIZE / PAGE_SIZE)
@@ -73,7 +74,7 @@ unmap_page(uint64_t va)
 	if (pte && (*pte & PTE_P)) {
 		pa = *pte & PTE_ADDR;
 		*pte = 0;
-		paging_flush_page(va);
+		tlb_flush_range(NULL, va, va + PAGE_SIZE);
 	}
 	return pa;
 }

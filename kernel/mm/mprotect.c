@@ -9,6 +9,7 @@
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
 #include "mm/pmm.h"
+#include "mm/tlb.h"
 #include "arch/arch.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -35,7 +36,6 @@ reprotect_one(pte_t *pte, vaddr_t va, void *arg)
 		*pte &= ~PTE_U;   /* PROT_NONE: keep the frame, deny every access */
 	else
 		*pte |= PTE_U;
-	paging_flush_page(va);
 }
 
 /* Is [start, end) mapped without holes? */
@@ -81,6 +81,7 @@ vm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 
 		v->prot = prot & VM_PROT_MASK;
 		paging_visit_range(mm->pml4, v->start, v->end, reprotect_one, &pc);
+		tlb_flush_range(mm, v->start, v->end);
 		v = next;
 	}
 	/* Merge back: the first and last VMA of the range with their neighbours. */

@@ -10,6 +10,7 @@
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
 #include "mm/pmm.h"
+#include "mm/tlb.h"
 #include "arch/arch.h"
 #include "uapi/errno.h"
 #include "uapi/mman.h"
@@ -35,7 +36,6 @@ move_one(pte_t *pte, vaddr_t va, void *arg)
 	}
 	*dst = *pte;
 	*pte = 0;
-	paging_flush_page(va);
 }
 
 /* Move the VMA [start, end) to new_start.  => mm->lock held */
@@ -53,6 +53,7 @@ move_vma(struct mm *mm, struct vma *v, uint64_t new_start)
 	n->file_limit = v->file_limit;
 	v->file = NULL;   /* the reference moves to n */
 	paging_visit_range(mm->pml4, v->start, v->end, move_one, &mc);
+	tlb_flush_range(mm, v->start, v->end);
 	vma_insert(mm, n);
 	unmap_range_locked(mm, v->start, v->end);
 	return mc.err;
@@ -133,7 +134,6 @@ zap_dontneed(pte_t *pte, vaddr_t va, void *arg)
 	vm_put_frame(*pte & PTE_ADDR);
 	*pte = 0;
 	mm->rss--;
-	paging_flush_page(va);
 }
 
 int
@@ -158,8 +158,11 @@ vm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 	for (v = vma_first_from(mm, addr); v && v->start < end; v = vma_next(v)) {
 		if ((advice == MADV_DONTNEED || advice == MADV_FREE) &&
 		    !(v->flags & (VM_LOCKED | VM_SHARED)))
+		{
 			paging_visit_range(mm->pml4, MAX(v->start, addr), MIN(v->end, end),
 					   zap_dontneed, mm);
+			tlb_flush_range(mm, MAX(v->start, addr), MIN(v->end, end));
+		}
 	}
 	mutex_unlock(&mm->lock);
 	if (advice == MADV_WILLNEED)

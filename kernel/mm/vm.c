@@ -19,6 +19,7 @@
 #include "mm/kmap.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
+#include "mm/tlb.h"
 #include "arch/arch.h"
 #include "arch/x86_64/paging.h"
 #include "core/panic.h"
@@ -158,7 +159,6 @@ zap_one(pte_t *pte, vaddr_t va, void *arg)
 	vm_put_frame(*pte & PTE_ADDR);
 	*pte = 0;
 	mm->rss--;
-	paging_flush_page(va);   /* harmless when mm is not the active one */
 }
 
 /* Unmap and release the pages of [start, end).  => mm->lock held. */
@@ -166,6 +166,12 @@ static void
 zap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
 	paging_visit_range(mm->pml4, start, end, zap_one, mm);
+	/*
+	 * FIXME: the frames went back to the allocator before the other CPUs
+	 * dropped their translations; freeing after the shootdown would close
+	 * that window.
+	 */
+	tlb_flush_range(mm, start, end);
 }
 
 /* ---- splitting and merging ---- */
@@ -321,6 +327,7 @@ mm_activate(struct mm *mm)
 {
 	paddr_t root = mm ? mm->pml4 : kmap_root();
 
+	WRITE_ONCE(this_cpu()->active_mm, mm);
 	if (paging_current_root() != root)
 		paging_switch_root(root);
 }
@@ -395,7 +402,7 @@ mm_fork(struct mm *parent)
 	for (struct avl_node *n = avl_first(&parent->vmas); n && !err; n = avl_next(n))
 		err = fork_vma(child, avl_entry(n, struct vma, node), parent);
 	/* The parent's writable PTEs just became read-only: drop stale TLB entries. */
-	paging_flush_all();
+	tlb_flush_range(parent, 0, USER_TOP);
 	mutex_unlock(&parent->lock);
 	if (err) {
 		mm_put(child);

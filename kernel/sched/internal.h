@@ -16,7 +16,8 @@ struct runqueue {
 void context_switch(uint64_t *save_sp, uint64_t load_sp);
 void rq_enqueue_locked(struct runqueue *rq, struct thread *t);
 void sched_finish_switch(void);
-struct thread *thread_adopt_boot_context(unsigned cpu);
+struct thread *thread_adopt_boot_context(unsigned cpu, void *stack);
+void sched_start_new(struct thread *t);
+void thread_reaper_start(void);
 void sched_post_switch(void);
 void thread_announce_death(struct thread *t);
-void thread_reap_dead(void);

@@ -20,6 +20,7 @@
 #include "sched/internal.h"
 #include "sched/timer.h"
 #include "arch/arch.h"
+#include "arch/smp.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/trap.h"
@@ -187,25 +188,132 @@ sched_set_state(int state)
 	current()->state = state;
 }
 
+static bool
+cpu_idle(unsigned cpu)
+{
+	return READ_ONCE(cpus[cpu].current) == runqueues[cpu].idle &&
+	       READ_ONCE(runqueues[cpu].nr_queued) == 0;
+}
+
+/* Where should a thread that becomes runnable go?  Prefer an idle CPU. */
+static unsigned
+select_cpu(struct thread *t)
+{
+	uint64_t online = smp_online_mask();
+
+	if (ncpus == 1 || cpu_idle(t->cpu))
+		return t->cpu;
+	for (unsigned i = 0; i < ncpus; i++)
+		if ((online & (1ull << i)) && cpu_idle(i))
+			return i;
+	return t->cpu;
+}
+
+/* A thread was queued on cpu: have it looked at soon. */
+static void
+kick(unsigned cpu)
+{
+	if (READ_ONCE(cpus[cpu].current) != runqueues[cpu].idle)
+		return;   /* a busy CPU picks it up at its next tick */
+	cpus[cpu].need_resched = true;
+	if (cpu != this_cpu()->id)
+		smp_send_ipi(cpu, VEC_IPI_RESCHED);
+}
+
+/* Lock the run queue t sits on (t->cpu can change until we hold it). */
+static struct runqueue *
+lock_thread_rq(struct thread *t)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu);
+		struct runqueue *rq = &runqueues[cpu];
+
+		spin_lock(&rq->lock);
+		if (READ_ONCE(t->cpu) == cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+/* Put a runnable, unqueued thread on the best CPU's queue. */
+static void
+place_and_queue(struct thread *t, struct runqueue *locked)
+{
+	unsigned target = select_cpu(t);
+	struct runqueue *rq = &runqueues[target];
+
+	if (rq == locked) {
+		rq_enqueue_locked(rq, t);
+		spin_unlock(&locked->lock);
+	} else {
+		t->on_rq = true;           /* claimed: no other waker will queue it */
+		spin_unlock(&locked->lock);
+		spin_lock(&rq->lock);
+		t->cpu = target;
+		list_push_back(&rq->queue, &t->rq_node);
+		rq->nr_queued++;
+		spin_unlock(&rq->lock);
+	}
+	kick(target);
+}
+
 bool
 sched_wake(struct thread *t)
 {
-	struct runqueue *rq = &runqueues[t->cpu];
-	bool woke = false;
+	struct runqueue *rq = lock_thread_rq(t);
 
-	spin_lock(&rq->lock);
-	if (t->state == T_SLEEPING || t->state == T_BLOCKED) {
-		t->state = T_RUNNABLE;
-		woke = true;
-		if (!t->on_rq) {
-			rq_enqueue_locked(rq, t);
-			/* Waking a thread on an idle CPU should run it now. */
-			if (cpus[t->cpu].current == rq->idle)
-				cpus[t->cpu].need_resched = true;
-		}
+	if (t->state != T_SLEEPING && t->state != T_BLOCKED) {
+		spin_unlock(&rq->lock);
+		return false;
 	}
-	spin_unlock(&rq->lock);
-	return woke;
+	t->state = T_RUNNABLE;
+	if (t->on_rq) {            /* it had not finished going to sleep */
+		spin_unlock(&rq->lock);
+		return true;
+	}
+	place_and_queue(t, rq);
+	return true;
+}
+
+/* A new thread's first run: the same placement as a wakeup. */
+void
+sched_start_new(struct thread *t)
+{
+	struct runqueue *rq = lock_thread_rq(t);
+
+	place_and_queue(t, rq);
+}
+
+/* Take one queued thread from a busier CPU.  => true if one moved here. */
+static bool
+steal_work(void)
+{
+	struct cpu *me = this_cpu();
+	struct runqueue *mine = me->rq;
+
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct runqueue *v = &runqueues[i], *first, *second;
+		struct list_node *n = NULL;
+
+		if (i == me->id || READ_ONCE(v->nr_queued) == 0)
+			continue;
+		first = v < mine ? v : mine;
+		second = v < mine ? mine : v;
+		spin_lock(&first->lock);
+		spin_lock(&second->lock);
+		if (v->nr_queued && (n = list_pop_front(&v->queue)) != NULL) {
+			struct thread *t = list_entry(n, struct thread, rq_node);
+			v->nr_queued--;
+			t->cpu = me->id;
+			list_push_back(&mine->queue, n);
+			mine->nr_queued++;
+		}
+		spin_unlock(&second->lock);
+		spin_unlock(&first->lock);
+		if (n)
+			return true;
+	}
+	return false;
 }
 
 bool
@@ -321,8 +429,9 @@ static const struct sync_sched_ops sync_ops = {
 	.wake = sync_wake,
 };
 
-void
-sched_init(void)
+/* This CPU's run queue, with the running context as its idle thread. */
+static void
+rq_init_this_cpu(void *stack)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
@@ -331,27 +440,50 @@ sched_init(void)
 	list_init(&rq->queue);
 	list_init(&rq->dead);
 	c->rq = rq;
-	rq->idle = thread_adopt_boot_context(c->id);
+	rq->idle = thread_adopt_boot_context(c->id, stack);
 	rq->last = rq->idle;
 	c->current = rq->idle;
 	c->idle = rq->idle;
+}
+
+static void
+resched_ipi(struct trap_frame *tf, void *data)
+{
+	this_cpu()->need_resched = true;   /* the interrupt's exit path switches */
+}
+
+/* An application processor joins: its queue, idle thread and tick. */
+static void
+sched_cpu_start(struct cpu *c)
+{
+	rq_init_this_cpu(c->boot_stack);
+	clock_start_tick(sched_hz, tick);
+}
+
+void
+sched_init(void)
+{
+	rq_init_this_cpu(NULL);
 	sync_sched_install(&sync_ops);
 	trap_upcalls.preempt = sched_preempt;
+	irq_set_handler(VEC_IPI_RESCHED, resched_ipi, NULL);
+	smp_hooks.cpu_start = sched_cpu_start;
+	smp_hooks.cpu_idle = sched_idle_loop;
 }
 
 void
 sched_start(void)
 {
 	clock_start_tick(sched_hz, tick);
+	thread_reaper_start();
 }
 
 void
 sched_idle_loop(void)
 {
 	for (;;) {
-		thread_reap_dead();
 		arch_irq_disable();
-		if (this_rq()->nr_queued) {
+		if (this_rq()->nr_queued || (ncpus > 1 && steal_work())) {
 			arch_irq_enable();
 			schedule();
 			continue;

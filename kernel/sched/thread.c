@@ -33,6 +33,7 @@ static int next_tid = 1;                                        /* [all_lock] */
 static struct spinlock join_lock = SPINLOCK_INIT("join");
 static unsigned nthreads;                                       /* [all_lock] */
 static struct thread boot_threads[CPU_MAX];
+static struct waitq reaper_wq = WAITQ_INIT(reaper_wq);
 
 unsigned
 sched_nr_threads(void)
@@ -52,7 +53,7 @@ thread_register(struct thread *t, bool with_tid)
 }
 
 struct thread *
-thread_adopt_boot_context(unsigned cpu)
+thread_adopt_boot_context(unsigned cpu, void *stack)
 {
 	struct thread *t = &boot_threads[cpu];
 
@@ -64,10 +65,8 @@ thread_adopt_boot_context(unsigned cpu)
 	t->on_cpu = true;
 	t->cpu = cpu;
 	strlcpy(t->name, "idle", sizeof(t->name));
-	if (cpu == 0) {
-		t->kstack = bsp_stack;
-		t->kstack_top = (uint64_t)bsp_stack_top;
-	}
+	t->kstack = stack ? stack : bsp_stack;
+	t->kstack_top = stack ? (uint64_t)stack + KSTACK_SIZE : (uint64_t)bsp_stack_top;
 	thread_register(t, false);
 	return t;
 }
@@ -142,15 +141,11 @@ thread_discard(struct thread *t)
 	thread_free(t);
 }
 
-/* Make t runnable on the current CPU. */
+/* Make t runnable, on the best CPU for it. */
 void
 thread_start_running(struct thread *t)
 {
-	struct runqueue *rq = this_cpu()->rq;
-
-	spin_lock(&rq->lock);
-	rq_enqueue_locked(rq, t);
-	spin_unlock(&rq->lock);
+	sched_start_new(t);
 }
 
 struct thread *
@@ -226,6 +221,7 @@ thread_announce_death(struct thread *t)
 		list_remove(&t->all_node);
 		list_push_back(&dead_threads, &t->all_node);
 		spin_unlock(&all_lock);
+		waitq_wake_one(&reaper_wq);
 		return;
 	}
 	spin_lock(&join_lock);
@@ -234,21 +230,31 @@ thread_announce_death(struct thread *t)
 	waitq_wake_all(&t->join_wq);
 }
 
-void
-thread_reap_dead(void)
+/*
+ * The reaper frees detached threads once they are dead and off their CPU.
+ * Freeing a stack unmaps it, which may wait for other CPUs (a TLB
+ * shootdown), so it is done here and not in the idle loop, which must
+ * never sleep.
+ */
+static void
+reaper(void *unused)
 {
 	for (;;) {
 		struct thread *t;
 
 		spin_lock(&all_lock);
-		t = list_first_entry_or_null(&dead_threads, struct thread, all_node);
-		if (t) {
-			list_remove(&t->all_node);
-			list_push_back(&all_threads, &t->all_node);
-		}
+		waitq_wait_event(&reaper_wq, &all_lock, !list_empty(&dead_threads), false);
+		t = list_entry(dead_threads.next, struct thread, all_node);
+		list_remove(&t->all_node);
+		list_push_back(&all_threads, &t->all_node);
 		spin_unlock(&all_lock);
-		if (!t)
-			return;
 		thread_free(t);
 	}
+}
+
+void
+thread_reaper_start(void)
+{
+	if (!thread_create_detached(reaper, NULL, "reaper"))
+		panic("cannot start the reaper thread");
 }

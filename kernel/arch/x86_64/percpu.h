@@ -54,6 +54,9 @@ struct cpu {
 	struct tss *tss;           /* [I] */
 	uint64_t gdt[9];           /* [I] see gdt.c for the layout */
 	uint8_t *ist_stacks[4];    /* [I] double fault, NMI, machine check */
+	void *boot_stack;          /* [I] the stack an AP starts on (its idle stack) */
+	void *active_mm;           /* [c] the user address space loaded in CR3 */
+	bool halted;               /* [a] stopped by a panic on another CPU */
 	int trap_nest;             /* [c] exceptions being handled (ktest) */
 };
 

@@ -25,6 +25,7 @@
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/arch.h"
 #include "core/panic.h"
 #include "core/printk.h"
 
@@ -140,6 +141,13 @@ exception(struct trap_frame *tf)
 		return;
 	}
 	c->trap_nest--;
+	if (v == T_NMI) {
+		/* Another CPU panicked and stops everyone; otherwise report and go on. */
+		if (panic_in_progress())
+			arch_halt_forever();
+		pr_warn("trap: NMI on CPU %u\n", c->id);
+		return;
+	}
 	if (trap_from_user(tf) && trap_upcalls.user_fault) {
 		trap_upcalls.user_fault(tf);
 		return;

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* Keeping every CPU's TLB consistent with the page tables (mm/tlb.c). */
+#pragma once
+
+#include "lib/compiler.h"
+
+void tlb_init(void);
+/* Drop cached translations of [start, end) of mm (NULL: kernel) on every CPU. */
+void tlb_flush_range(const void *mm, uint64_t start, uint64_t end);
+uint64_t tlb_shootdown_count(void);
