@@ -37,15 +37,22 @@ fi
 rm -rf "$cache"
 mkdir -p "$cache/deb"
 echo "fetch-linux: downloading $pkg (once; cached in $cache)"
-# apt-get download writes into the current directory.  A stale package list
-# names a file the mirror no longer has: refresh the lists and try once more.
-if ! (cd "$cache/deb" && apt-get download -q "$pkg" >/dev/null); then
+# apt-get download writes into the current directory.  As root it warns
+# that the download is not sandboxed (the _apt user cannot write here);
+# its messages are shown only when it fails.  A stale package list names a
+# file the mirror no longer has: refresh the lists and try once more.
+download() {
+	(cd "$cache/deb" && apt-get download -q "$pkg" >apt.log 2>&1) && return 0
+	cat "$cache/deb/apt.log" >&2
+	return 1
+}
+if ! download; then
 	[ "$(id -u)" = 0 ] || exit 1
 	apt-get update -qq
 	pkg=$(resolve)
-	(cd "$cache/deb" && apt-get download -q "$pkg" >/dev/null)
+	download
 fi
 dpkg -x "$cache"/deb/"$pkg"_*.deb "$cache"
-rm -f "$cache"/deb/*.deb
+rm -rf "$cache/deb"
 echo "$pkg" > "$cache/.complete"
 echo "fetch-linux: unpacked $(ls "$cache"/boot/vmlinuz-*)"

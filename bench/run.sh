@@ -58,6 +58,13 @@ rm -f "$out"/*.log "$out"/*.res "$out"/*.qemu-err
 	echo "keel: $BUILD/keel32.elf, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "runs: $RUNS per kernel"
 } > "$out/header.txt"
+# QEMU's two virtual CPUs are two host threads: on a host whose other work
+# already takes a CPU, every wake-up across virtual CPUs waits for the host
+# scheduler, and the numbers say more about the host than about the kernel.
+if awk -v n="$(nproc)" '{ exit !($1 >= n / 2) }' /proc/loadavg; then
+	echo "warning: the host is busy (load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) CPUs):" \
+		"expect slow, widely spread cross-CPU rows (fork, pipes, threads)" >> "$out/header.txt"
+fi
 cat "$out/header.txt"
 
 # Turn one boot's stamped serial log into result lines (see report.awk):

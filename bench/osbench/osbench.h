@@ -26,6 +26,7 @@ struct osb_opts {
 	int no_drop_caches;	/* never write /proc/sys/vm/drop_caches */
 	double target_s;	/* a timed loop runs until a batch takes this long */
 	long max_iters;		/* and never runs a batch larger than this */
+	int reps;		/* rounds of a measurement; the fastest counts */
 	const char *self;	/* path of this binary, for the execve benchmark */
 	const char *only;	/* run only metrics whose name starts with this */
 };
@@ -55,8 +56,9 @@ void osb_error_why(const char *name);
 /*
  * A timed loop: fn(ctx, n) performs the operation n times and returns 0, or
  * -1 after osb_fail().  osb_time_loop() runs growing batches (1, then at
- * least twice the last, sized from its time) until a batch lasts osb.target_s (or reaches osb.max_iters) and reports the last
- * batch's time per operation in microseconds.  Earlier batches warm caches.
+ * least twice the last, sized from its time) until a batch lasts
+ * osb.target_s (or reaches osb.max_iters), runs that size osb.reps times
+ * in all and reports the fastest time per operation in microseconds.
  * A batch is timed from the call to the return, unless fn moves the ends
  * with osb_clock_start() after its set-up and osb_clock_stop() before its
  * tear-down (a child process or thread that only serves the measurement).
