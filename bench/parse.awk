@@ -10,8 +10,8 @@
 #
 # Variables: lst, linestamp's exit status (3: init's first line did not
 # come in time, 4: the output ended without it); qst, QEMU's exit status
-# (through timeout(1): 124 means the boot ran out of time); wait, the
-# start timeout in seconds; logfile, the log's path for the reader.
+# through timeout(1) (124: the boot ran out of time, 143: the harness ended
+# it); wait, the start timeout in seconds; logfile, the log's path.
 
 # The rows that need the ext2 disk: without it they would time the RAM
 # file system, so a boot whose init could not mount the disk voids them.
@@ -26,6 +26,8 @@ function qemu_end()
 		return "timed out after the boot's time limit"
 	if (qst == 37)
 		return "panicked (QEMU exit status 37)"
+	if (qst == 143)
+		return "stopped by the harness (no power-off)"
 	return "QEMU exit status " qst
 }
 
@@ -57,12 +59,11 @@ running && line ~ /^(metric|error|skip) / {
 	n = split(line, f, " ")
 	if (f[1] == "metric" && (n != 4 || f[3] !~ /^[0-9]+(\.[0-9]+)?$/))
 		next
-	if (nodisk != "" && on_disk(f[2])) {
-		print "error " f[2] " ran on the RAM file system (" nodisk ")"
-		next
-	}
-	print line
 	last = f[2]
+	if (nodisk != "" && on_disk(f[2]))
+		print "error " f[2] " ran on the RAM file system (" nodisk ")"
+	else
+		print line
 }
 
 END {

@@ -39,14 +39,17 @@ QEMU_FLAGS="-m 512M -smp 2 -cpu max,la57=off -accel tcg -no-reboot \
 APPEND="console=ttyS0 rdinit=/init quiet"
 [ -n "${BENCH_SMOKE:-}" ] && APPEND="$APPEND bench_mode=smoke"
 
-# Stamp serial lines (see bench/linestamp.c) and watch for init's first line.
+# Stamp serial lines (see bench/linestamp.c), watch for init's first line,
+# and allow 30 s for powering off after init's last.
 INIT_MARKER="bench-init: start"
+END_MARKER="bench-init: poweroff"
 
 sh "$here/fetch-linux.sh" "$CACHE"
 vmlinuz=$(ls "$CACHE"/boot/vmlinuz-* | head -1)
 moddir=$(ls -d "$CACHE"/lib/modules/* | head -1)
 sh "$here/mkinitramfs.sh" "$cpio" "$out/osbench" "$moddir"
 
+mkdir -p "$out"
 rm -f "$out"/*.log "$out"/*.res "$out"/*.qemu-err
 {
 	echo "osbench results, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -91,9 +94,12 @@ boot() {
 		< /dev/null > "$fifo" 2> "$out/$kernel-$run.qemu-err" &
 	qpid=$!
 	lst=0
-	"$out/linestamp" -m "$INIT_MARKER" -w "$START_TIMEOUT" < "$fifo" > "$log" || lst=$?
-	# The guest never reached init: end QEMU (timeout passes the signal on).
-	[ "$lst" = 3 ] && kill "$qpid" 2>/dev/null
+	"$out/linestamp" -m "$INIT_MARKER" -w "$START_TIMEOUT" -e "$END_MARKER" -g 30 \
+		< "$fifo" > "$log" || lst=$?
+	# linestamp stops at the end of QEMU's output, or early when the guest
+	# never reached init or did not power off: then end QEMU (timeout passes
+	# the signal on).  QEMU is not reaped yet, so $qpid is still ours.
+	kill "$qpid" 2>/dev/null || true
 	qst=0
 	wait "$qpid" || qst=$?
 	rm -f "$fifo" "$disk"

@@ -109,8 +109,14 @@ osb_pingpong(void *ctx, long n)
 	int to[2], from[2], ret = 0;
 	pid_t pid;
 
-	if (pipe(to) < 0 || pipe(from) < 0)
+	if (pipe(to) < 0)
 		return osb_fail("pipe");
+	if (pipe(from) < 0) {
+		osb_fail("pipe");
+		close(to[0]);
+		close(to[1]);
+		return -1;
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
