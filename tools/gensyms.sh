@@ -11,7 +11,7 @@ END {
 	print "\t.section .ksyms, \"a\""
 	print "\t.globl ksyms_count, ksyms_addrs, ksyms_offs, ksyms_names"
 	print "\t.balign 8"
-	print "ksyms_count:\n\t.quad " n
+	print "ksyms_count:\n\t.quad " n + 0
 	print "ksyms_addrs:"
 	for (i = 0; i < n; i++) print "\t.quad 0x" addr[i]
 	print "ksyms_offs:"
