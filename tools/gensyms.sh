@@ -5,7 +5,8 @@
 #   ksyms_addrs   their addresses, ascending
 #   ksyms_offs    offset of each name in ksyms_names
 #   ksyms_names   NUL-terminated names
-awk '
+awk 'BEGIN { n = 0 }
+
 $2 ~ /^[tTwW]$/ && $1 ~ /^ffffffff8/ { addr[n] = $1; name[n] = $3; n++ }
 END {
 	print "\t.section .ksyms, \"a\""
