@@ -60,18 +60,20 @@ $(BUILD)/%.o: %.S
 # cannot move any function: the addresses it records stay true.
 $(BUILD)/ksyms0.o: tools/gensyms.sh
 	@mkdir -p $(BUILD)
-	printf '' | sh tools/gensyms.sh > $(BUILD)/ksyms0.S
-	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
+	$(Q)printf '' | sh tools/gensyms.sh > $(BUILD)/ksyms0.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms0.S -o $@
 
 $(BUILD)/keel.pass1.elf: $(KOBJS) $(BUILD)/ksyms0.o kernel/arch/x86_64/kernel.ld
-	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms0.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms0.o
 
 $(BUILD)/ksyms.o: $(BUILD)/keel.pass1.elf tools/gensyms.sh
-	$(NM) -n $< | sh tools/gensyms.sh > $(BUILD)/ksyms.S
-	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $@
+	$(Q)$(NM) -n $< | sh tools/gensyms.sh > $(BUILD)/ksyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $@
 
 $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o kernel/arch/x86_64/kernel.ld
-	$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(KLDFLAGS) -T kernel/arch/x86_64/kernel.ld -o $@ $(KOBJS) $(BUILD)/ksyms.o
 	@$(NM) -n $(BUILD)/keel.pass1.elf | grep -i ' t ' > $(BUILD)/text1.txt
 	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/text2.txt
 	@cmp -s $(BUILD)/text1.txt $(BUILD)/text2.txt || \
@@ -79,7 +81,7 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o kernel/arch/x86_64/kernel.ld
 
 # QEMU's multiboot loader takes only 32-bit ELF files.
 $(KERNEL32): $(KERNEL)
-	$(OBJCOPY) -O elf32-i386 $< $@
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
 
 # ---------------------------------------------------------------- parts
 # Each part of the build and of the tests brings its own fragment in mk/
