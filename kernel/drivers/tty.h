@@ -29,6 +29,8 @@ struct tty {
 };
 
 void tty_init(void);
+/* /dev/console, /dev/tty and /dev/ttyS0 (drivers/tty_dev.c), after vfs_init(). */
+void tty_register_devices(void);
 struct tty *tty_console(void);
 void tty_receive(struct tty *t, char c);
 /* => bytes read, -EAGAIN, or -ERESTARTSYS when a signal interrupted */

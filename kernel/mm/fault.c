@@ -268,6 +268,32 @@ vm_write_remote(struct mm *mm, uint64_t uaddr, const void *src, size_t n)
 	return 0;
 }
 
+int
+vm_read_remote(struct mm *mm, uint64_t uaddr, void *dst, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n) {
+		uint64_t off = uaddr & (PAGE_SIZE - 1);
+		size_t chunk = MIN(n, (size_t)(PAGE_SIZE - off));
+		pte_t *pte;
+		int r;
+
+		mutex_lock(&mm->lock);
+		r = vm_fault_locked(mm, uaddr, VM_READ);
+		pte = r ? NULL : vm_pte(mm, uaddr, false);
+		if (pte)
+			memcpy(d, (uint8_t *)phys_to_virt(*pte & PTE_ADDR) + off, chunk);
+		mutex_unlock(&mm->lock);
+		if (r)
+			return r;
+		uaddr += chunk;
+		d += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
 long
 vm_map_file_private(struct mm *mm, uint64_t addr, uint64_t len, int prot,
 		    struct file *file, uint64_t off, uint64_t file_limit)

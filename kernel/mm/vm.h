@@ -93,6 +93,8 @@ void vm_brk_init(struct mm *mm, uint64_t start);
 int vm_fault(struct mm *mm, uint64_t addr, unsigned access);
 /* Write kernel data into another address space (exec builds the new one). */
 int vm_write_remote(struct mm *mm, uint64_t uaddr, const void *src, size_t n);
+/* Read another address space's memory (procfs: cmdline, environ). */
+int vm_read_remote(struct mm *mm, uint64_t uaddr, void *dst, size_t n);
 
 /* Look up the VMA containing addr.  => mm->lock held. */
 struct vma *vma_find(struct mm *mm, uint64_t addr);

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * System-wide /proc files: memory, CPUs, uptime and load, mounts, file
+ * systems, and the kernel's version, in the formats free, top, uptime, df
+ * and mount read.
+ */
+#include "proc/procfs.h"
+#include "proc/proc.h"
+#include "arch/arch.h"
+#include "arch/x86_64/clock.h"
+#include "fs/vfs.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/slab.h"
+#include "mm/vm.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
+#include "uapi/stat.h"
+
+static int
+show_meminfo(struct seqbuf *sb, int pid)
+{
+	struct pmm_stats st;
+	struct kmalloc_stats ks;
+	unsigned long long total, free, slab;
+
+	pmm_stats(&st);
+	kmalloc_stats(&ks);
+	total = st.total_pages * 4;
+	free = st.free_pages * 4;
+	slab = (ks.slab_pages + ks.large_pages) * 4;
+	return seq_printf(sb,
+		"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
+		"Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+		"Active:                0 kB\nInactive:              0 kB\n"
+		"SwapTotal:             0 kB\nSwapFree:              0 kB\n"
+		"Dirty:                 0 kB\nWriteback:             0 kB\n"
+		"Shmem:                 0 kB\nSlab:           %8llu kB\n"
+		"SReclaimable:          0 kB\nSUnreclaim:     %8llu kB\n"
+		"KernelStack:    %8llu kB\n"
+		"ZeroFillFaults: %8llu\nCowFaults:      %8llu\nCowReuses:      %8llu\n",
+		total, free, free, slab, slab,
+		(unsigned long long)sched_nr_threads() * (KSTACK_SIZE / 1024),
+		(unsigned long long)vm_stats.zero_fill_faults,
+		(unsigned long long)vm_stats.cow_faults,
+		(unsigned long long)vm_stats.cow_reuses);
+}
+
+static int
+show_cpuinfo(struct seqbuf *sb, int pid)
+{
+	char model[64];
+	int r = 0;
+
+	arch_cpu_model(model, sizeof(model));
+	for (unsigned i = 0; i < ncpus && !r; i++)
+		r = seq_printf(sb, "processor\t: %u\nvendor_id\t: x86_64\nmodel name\t: %s\n"
+			       "cpu MHz\t\t: %llu.%03llu\napicid\t\t: %u\n"
+			       "flags\t\t: fpu tsc msr pae apic sse sse2 syscall nx lm%s\n\n",
+			       i, model, (unsigned long long)(clock_info.tsc_hz / 1000000),
+			       (unsigned long long)(clock_info.tsc_hz / 1000 % 1000),
+			       cpus[i].apic_id, arch_cpu_has(CPU_FEAT_SVM) ? " svm" : "");
+	return r;
+}
+
+static int
+show_uptime(struct seqbuf *sb, int pid)
+{
+	uint64_t up = time_ns(), idle = 0;
+
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpus[i].idle)
+			idle += cpus[i].idle->run_ns;
+	return seq_printf(sb, "%llu.%02llu %llu.%02llu\n",
+			  (unsigned long long)(up / 1000000000),
+			  (unsigned long long)(up / 10000000 % 100),
+			  (unsigned long long)(idle / 1000000000),
+			  (unsigned long long)(idle / 10000000 % 100));
+}
+
+static int
+count_procs(int *running)
+{
+	int n = 0;
+
+	*running = 0;
+	spin_lock(&proc_tree_lock);
+	list_for_each(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, all_node);
+		n++;
+		list_for_each(t, &p->threads)
+			*running += list_entry(t, struct proc_thread, node)->thread->state ==
+				    T_RUNNABLE;
+	}
+	spin_unlock(&proc_tree_lock);
+	return n;
+}
+
+static int
+show_loadavg(struct seqbuf *sb, int pid)
+{
+	int running, n = count_procs(&running);
+
+	/* FIXME: the load averages are not computed yet; 0.00 is honest about that. */
+	return seq_printf(sb, "0.00 0.00 0.00 %d/%d %d\n", running, n,
+			  current_proc() ? current_proc()->pid : 0);
+}
+
+static int
+show_stat(struct seqbuf *sb, int pid)
+{
+	uint64_t busy = 0, idle = 0, ctxt = 0;
+	int running, n = count_procs(&running), r;
+
+	for (unsigned i = 0; i < ncpus; i++) {
+		if (cpus[i].idle) {
+			idle += cpus[i].idle->run_ns;
+			ctxt += cpus[i].idle->nr_switches;
+		}
+	}
+	busy = time_ns() * ncpus > idle ? time_ns() * ncpus - idle : 0;
+	r = seq_printf(sb, "cpu  %llu 0 0 %llu 0 0 0 0 0 0\n",
+		       (unsigned long long)(busy / 10000000), (unsigned long long)(idle / 10000000));
+	for (unsigned i = 0; i < ncpus && !r; i++) {
+		uint64_t ci = cpus[i].idle ? cpus[i].idle->run_ns : 0;
+		uint64_t cb = time_ns() > ci ? time_ns() - ci : 0;
+		r = seq_printf(sb, "cpu%u %llu 0 0 %llu 0 0 0 0 0 0\n", i,
+			       (unsigned long long)(cb / 10000000), (unsigned long long)(ci / 10000000));
+	}
+	if (!r)
+		r = seq_printf(sb, "intr 0\nctxt %llu\nbtime 0\nprocesses %d\n"
+			       "procs_running %d\nprocs_blocked 0\n",
+			       (unsigned long long)ctxt, n, running);
+	return r;
+}
+
+static int
+show_version(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "Linux version 6.1.0-keel (Keel) #1 SMP\n");
+}
+
+static int
+show_mounts(struct seqbuf *sb, int pid)
+{
+	return vfs_show_mounts(sb, (int (*)(void *, const char *, ...))seq_printf);
+}
+
+static int
+show_filesystems(struct seqbuf *sb, int pid)
+{
+	return vfs_show_filesystems(sb, (int (*)(void *, const char *, ...))seq_printf);
+}
+
+static int
+show_partitions(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "major minor  #blocks  name\n\n");
+}
+
+const struct procfs_entry procfs_sys_entries[] = {
+	{ "cpuinfo", S_IFREG | 0444, .show = show_cpuinfo },
+	{ "filesystems", S_IFREG | 0444, .show = show_filesystems },
+	{ "loadavg", S_IFREG | 0444, .show = show_loadavg },
+	{ "meminfo", S_IFREG | 0444, .show = show_meminfo },
+	{ "mounts", S_IFREG | 0444, .show = show_mounts },
+	{ "partitions", S_IFREG | 0444, .show = show_partitions },
+	{ "stat", S_IFREG | 0444, .show = show_stat },
+	{ "uptime", S_IFREG | 0444, .show = show_uptime },
+	{ "version", S_IFREG | 0444, .show = show_version },
+};
+const size_t procfs_sys_nentries = ARRAY_SIZE(procfs_sys_entries);
