@@ -105,7 +105,11 @@ child_run(const struct utest *t, int result_w, const char *dir)
 	sigset_t none;
 
 	setpgid(0, 0);
-	signal(SIGALRM, SIG_DFL);
+	/* Default dispositions: a shell starting the runner in the background
+	 * hands it SIGINT and SIGQUIT ignored, which tests must not inherit. */
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	umask(022);
