@@ -13,15 +13,15 @@ USER_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror \
 	-Iuser/lib -MMD -MP
 USER_BUILD  := $(BUILD)/user
 
-USER_LIB_OBJS  := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(sort $(wildcard user/lib/*.c)))
-USER_TEST_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(sort $(wildcard user/tests/*.c)))
-USER_INIT_OBJS := $(patsubst user/%.c,$(USER_BUILD)/%.o,$(sort $(wildcard user/init/*.c)))
+USER_LIB_OBJS  := $(patsubst user/%.c,$(USER_BUILD)/obj/%.o,$(sort $(wildcard user/lib/*.c)))
+USER_TEST_OBJS := $(patsubst user/%.c,$(USER_BUILD)/obj/%.o,$(sort $(wildcard user/tests/*.c)))
+USER_INIT_OBJS := $(patsubst user/%.c,$(USER_BUILD)/obj/%.o,$(sort $(wildcard user/init/*.c)))
 USER_PROGS     := $(USER_BUILD)/init $(USER_BUILD)/usertests
 
 .PHONY: user
 user: $(USER_PROGS)
 
-$(USER_BUILD)/%.o: user/%.c
+$(USER_BUILD)/obj/%.o: user/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MUSLCC  $<")
 	$(Q)$(USER_CC) $(USER_CFLAGS) -Iuser/tests -c $< -o $@
