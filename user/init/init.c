@@ -6,7 +6,7 @@
  * What it does, in order:
  *
  *   1. Makes sure fds 0, 1 and 2 are open on /dev/console.
- *   2. Mounts /proc, /sys and (if /dev has no nodes) devtmpfs on /dev.  A
+ *   2. Mounts /proc, /sys, /dev/pts and (if /dev has no nodes) devtmpfs on /dev.  A
  *      young kernel may not have these file systems yet: a failed mount is
  *      reported and init carries on.
  *   3. Sets the host name from /etc/hostname.
@@ -101,6 +101,7 @@ mount_filesystems(void)
 	try_mount("sysfs", "/sys", "sysfs");
 	if (stat("/dev/null", &st) < 0)
 		try_mount("devtmpfs", "/dev", "devtmpfs");
+	try_mount("devpts", "/dev/pts", "devpts");	/* behind /dev/ptmx */
 	mkdir("/tmp", 01777);
 }
 

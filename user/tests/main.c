@@ -2,7 +2,7 @@
 /*
  * usertests: the runner of Keel's user-space test suite.
  *
- *	usertests [-v] [-l] [-t SECONDS] [--leak-check] [PATTERN...]
+ *	usertests [-v] [-l] [-t SECONDS] [--leak-check[=force]] [PATTERN...]
  *	usertests --helper=NAME [ARGS...]
  *
  * The same static binary runs on Keel and on Linux, which is the oracle: a
@@ -248,7 +248,7 @@ run_helper(const char *name, int argc, char **argv)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: usertests [-v] [-l] [-t SECONDS] [--leak-check] [PATTERN...]\n");
+	fprintf(stderr, "usage: usertests [-v] [-l] [-t SECONDS] [--leak-check[=force]] [PATTERN...]\n");
 	exit(2);
 }
 
@@ -264,6 +264,8 @@ parse_args(int argc, char **argv)
 			run.list = 1;
 		else if (!strcmp(argv[i], "--leak-check"))
 			ut_leak_requested = 1;
+		else if (!strcmp(argv[i], "--leak-check=force"))
+			ut_leak_requested = 2;
 		else if (!strcmp(argv[i], "-t") && i + 1 < argc)
 			run.timeout = atoi(argv[++i]);
 		else
