@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Stage: the user-space test suite on the host's Linux kernel.  Linux is
 # the oracle: every test must pass here before its verdict on Keel means
 # anything.  Writes "PASS user-host/<test>" and "FAIL user-host/<test>:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Stage: the shell test script (tests/shell/basic.script) driven by
 # serialdrive against the host's busybox sh on a pseudo-terminal, so the
 # script and the driver are known good before they meet Keel's console.

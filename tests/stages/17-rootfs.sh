@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Stage: the initramfs.  build/rootfs.cpio must be a newc archive (read
 # back here with GNU cpio) holding init, the test suite, busybox with every
 # applet linked, /etc and the console device nodes with Linux's numbers,
