@@ -13,6 +13,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -276,6 +277,27 @@ TEST(clone_raw_fork, "clone with only SIGCHLD behaves as fork")
 		_exit(17);
 	CHECK(pid > 0);
 	ut_wait_exit(pid, 17);
+}
+
+/* The tid-reporting flags, seen without threads: a fork-like clone with a
+ * shared page for the child's word.  (CLONE_CHILD_CLEARTID matters only
+ * when the address space outlives the thread, i.e. for threads: Linux
+ * clears the word only then, and pthread_join above depends on it.) */
+TEST(clone_settid_flags, "CLONE_PARENT_SETTID and CLONE_CHILD_SETTID store the new tid")
+{
+	volatile int *ctid = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				  -1, 0);
+	int ptid = 0;
+
+	CHECK(ctid != MAP_FAILED);
+	long pid = syscall(SYS_clone, CLONE_PARENT_SETTID | CLONE_CHILD_SETTID | SIGCHLD, 0, &ptid,
+			   ctid, 0);
+	if (pid == 0)
+		_exit(*ctid == getpid() ? 0 : 1);
+	CHECK(pid > 0);
+	CHECK_EQ(ptid, pid);
+	ut_wait_exit(pid, 0);
+	CHECK_EQ(*ctid, pid);
 }
 
 TEST(sched_yield_returns, "sched_yield returns 0")
