@@ -42,6 +42,7 @@ struct entry {
 };
 
 static FILE *out;
+static const char *out_path;	/* removed if the archive cannot be finished */
 static unsigned long offset;	/* bytes written so far, for padding */
 static unsigned next_ino = 1;
 static unsigned long mtime;
@@ -58,6 +59,8 @@ die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	if (out_path)
+		remove(out_path);
 	exit(1);
 }
 
@@ -204,6 +207,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "mkcpio: %s\n", strerror(errno));
 		return 1;
 	}
+	out_path = argv[2];
 	read_spec(spec);
 	next_ino = 0;
 	put_header(&trailer);

@@ -31,3 +31,19 @@ if [ $st != 0 ]; then
 	cat "$tmp/result"
 	grep -q '^FAIL' "$out" || echo "FAIL shell-host/driver: exit status $st" >> "$out"
 fi
+
+# The driver must be able to fail: an expectation that is never met ends
+# the run with exit status 1, a FAIL line naming the script line, and the
+# transcript.
+printf 'timeout 1\nstep must-fail\nline "echo one"\nexpect "never-printed"\n' > "$tmp/fail.script"
+st=0
+(cd "$tmp" && env -i PATH="$tmp/bin" HOME="$tmp" TERM=vt100 \
+	timeout 30 "$b/tools/serialdrive" "$tmp/fail.script" -- "$tmp/bin/sh" -i) \
+	> "$tmp/fail.out" 2>&1 || st=$?
+if [ $st = 1 ] && grep -q "^FAIL must-fail: .*fail.script:4: expected \"never-printed\"" "$tmp/fail.out" \
+	&& grep -q "transcript" "$tmp/fail.out"; then
+	echo "PASS shell-host/driver-reports-unmet-expectation" >> "$out"
+else
+	echo "FAIL shell-host/driver-reports-unmet-expectation: exit $st" >> "$out"
+	cat "$tmp/fail.out"
+fi

@@ -51,4 +51,11 @@ check tmp_sticky has '^drwxrwxrwt .* tmp$'
 check etc_files sh -c "for f in passwd group hostname profile; do \
 	cpio -i --quiet --to-stdout etc/\$f < '$img' | cmp -s - user/rootfs/etc/\$f || exit 1; done"
 check reproducible reproducible
+bad_spec_rejected() {
+	printf 'dir /ok 0755\nnod /dev/x 0600 q 1 2\n' > "$img.bad.spec"
+	! "$BUILD/tools/mkcpio" "$img.bad.spec" "$img.bad" 2>"$img.bad.err" &&
+		grep -q 'bad.spec:2' "$img.bad.err"
+}
+check mkcpio_rejects_bad_spec bad_spec_rejected
+rm -f "$img.bad" "$img.bad.spec" "$img.bad.err"
 rm -f "$img.again" "$img.again.spec"

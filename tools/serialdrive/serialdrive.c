@@ -110,6 +110,23 @@ send_bytes(const char *buf, size_t len)
 	}
 }
 
+/* Copy text with control bytes written as \xNN, for one-line messages. */
+static void
+visible(const char *in, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (; *in && n + 5 < size; in++) {
+		unsigned char c = *in;
+
+		if (c < 32 || c == 127)
+			n += snprintf(out + n, size - n, "\\x%02x", c);
+		else
+			out[n++] = c;
+	}
+	out[n] = 0;
+}
+
 /* Print text with control bytes made visible. */
 static void
 show(FILE *f, const char *s, size_t n)
@@ -172,7 +189,7 @@ expect(const struct sd_script *s, const struct sd_cmd *c, const char *text, int 
 	long long deadline = now_ms() + sd.timeout_ms;
 	struct sd_cmd lit = *c;
 	regex_t re;
-	char why[600];
+	char why[700], shown[512];
 
 	lit.arg = (char *)text;
 	lit.len = strlen(text);
@@ -183,8 +200,9 @@ expect(const struct sd_script *s, const struct sd_cmd *c, const char *text, int 
 			break;
 		long left = deadline - now_ms();
 		if (left <= 0 || sd.eof) {
-			snprintf(why, sizeof(why), "expected %s\"%.500s\" within %ld s%s",
-				 is_re ? "a match for " : "", text, sd.timeout_ms / 1000,
+			visible(text, shown, sizeof(shown));
+			snprintf(why, sizeof(why), "expected %s\"%s\" within %ld s%s",
+				 is_re ? "a match for " : "", shown, sd.timeout_ms / 1000,
 				 sd.eof ? " (the other side closed)" : "");
 			fail(s, c, why);
 		}
