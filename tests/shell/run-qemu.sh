@@ -20,9 +20,14 @@ if [ $# -lt 2 ]; then
 	echo "usage: $0 KERNEL INITRD [SCRIPT]" >&2
 	exit 2
 fi
-kernel=$1
-initrd=$2
-script=${3:-tests/shell/basic.script}
+abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+kernel=$(abs "$1")
+initrd=$(abs "$2")
+script=$(abs "${3:-tests/shell/basic.script}")
+[ -n "${3:-}" ] || script=
+[ -z "${TRANSCRIPT:-}" ] || TRANSCRIPT=$(abs "$TRANSCRIPT")
+cd "$(dirname "$0")/../.." || exit 2	# the repository root
+script=${script:-tests/shell/basic.script}
 sd=${SERIALDRIVE:-build/tools/serialdrive}
 [ -x "$sd" ] || make -s serialdrive || exit 2
 
