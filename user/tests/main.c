@@ -52,13 +52,21 @@ static struct {
 	int passed, failed, skipped;
 } run = { .timeout = 10 };
 
-static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t timed_out, stop_signal;
 
 static void
 on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
+}
+
+/* Interrupted (^C, a closed output pipe): stop after the current test so
+ * the temporary tree is still removed. */
+static void
+on_stop(int sig)
+{
+	stop_signal = sig;
 }
 
 static int
@@ -133,7 +141,7 @@ wait_child(pid_t pid)
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return -1;
-		if (timed_out) {
+		if (timed_out || stop_signal) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 		}
@@ -312,7 +320,7 @@ run_all(void)
 	memcpy(tab, __start_utests, n * sizeof(*tab));
 	qsort(tab, n, sizeof(*tab), by_place);
 	for (int pass = 0; pass < 2; pass++)
-		for (const struct utest **t = tab; t < tab + n; t++) {
+		for (const struct utest **t = tab; t < tab + n && !stop_signal; t++) {
 			if (((*t)->flags & UT_LAST) != (pass ? UT_LAST : 0) || !selected(*t))
 				continue;
 			matched++;
@@ -329,6 +337,7 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction stop = { .sa_handler = on_stop };
 
 	ut_self = find_self(argv[0]);
 	if (argc >= 2 && !strncmp(argv[1], "--helper=", 9))
@@ -340,6 +349,10 @@ main(int argc, char **argv)
 			return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: the wait must break */
+	sigaction(SIGHUP, &stop, NULL);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGPIPE, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
 	if (!run.list && make_base() < 0)
 		return 2;
 	if (!run.list && ut_leak_requested)
@@ -347,6 +360,10 @@ main(int argc, char **argv)
 	int matched = run_all();
 	if (!run.list)
 		remove_tree(AT_FDCWD, run.base);
+	if (stop_signal) {
+		signal(stop_signal, SIG_DFL);
+		raise(stop_signal);
+	}
 	if (matched == 0) {
 		fprintf(stderr, "usertests: no test matches\n");
 		return 2;
