@@ -29,15 +29,22 @@ eh_dir(void)
 	return EH_DIR;
 }
 
+/* Paths are interned: the same name always gives the same, lasting string. */
 const char *
 eh_path(const char *name)
 {
-	static char bufs[8][512];
-	static int next;
-	char *b = bufs[next++ % 8];
+	static char paths[64][256];
+	static int n;
+	char want[256];
 
-	snprintf(b, sizeof(bufs[0]), "%s/%s", eh_dir(), name);
-	return b;
+	snprintf(want, sizeof(want), "%s/%s", eh_dir(), name);
+	for (int i = 0; i < n; i++)
+		if (!strcmp(paths[i], want))
+			return paths[i];
+	if (n == 64)
+		abort();
+	strcpy(paths[n], want);
+	return paths[n++];
 }
 
 static char *

@@ -33,7 +33,10 @@ struct eh_disk {
 	size_t nlog, caplog;
 };
 
-/* The test image directory, created on first use; eh_path() names a file in it. */
+/*
+ * The test image directory, created on first use; eh_path() names a file in
+ * it (the string lasts: the same name always gives the same pointer).
+ */
 const char *eh_dir(void);
 const char *eh_path(const char *name);
 

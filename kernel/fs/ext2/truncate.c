@@ -215,6 +215,8 @@ ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	int err;
 
+	if (ino < fs->first_ino)
+		return ext2_corrupt(fs, "freeing a reserved inode");
 	if (in->i_links_count)
 		return -EBUSY;
 	if (ext2_has_blocks(fs, in) && (err = ext2_shrink(fs, ino, in, 0)))
@@ -233,7 +235,11 @@ ext2_inode_free(struct ext2_fs *fs, uint32_t ino)
 	struct ext2_inode in;
 	int err;
 
-	if ((err = ext2_check_writable(fs)) || (err = ext2_inode_read(fs, ino, &in)))
+	if ((err = ext2_check_writable(fs)))
+		return err;
+	if (ino < fs->first_ino)
+		return -EINVAL;
+	if ((err = ext2_inode_read(fs, ino, &in)))
 		return err;
 	return ext2_commit(fs, ext2_evict(fs, ino, &in));
 }
