@@ -3,17 +3,19 @@
  * Free-space management: the block and inode bitmaps.
  *
  * Each group has one block of bitmap for its blocks and one for its
- * inodes; bit i set means "in use".  A bitmap change is written at once:
- * soft updates' second rule (never reuse a resource before every pointer
- * to it is cleared) and first rule (never point at a resource that is not
- * yet marked allocated) are both about the order in which the bitmap and
- * the pointers reach the disk, so callers get:
+ * inodes; bit i set means "in use".  Soft updates' rules are about the
+ * order in which bitmaps and pointers reach the disk:
  *
- *   allocate: bitmap bit set and written   -> caller may now point at it
- *   free:     caller cleared every pointer -> bitmap bit cleared and written
+ *   allocate: the bit is set and the bitmap written at once, so the caller
+ *             may point at the block or inode as soon as this returns;
+ *   free:     the caller has already cleared (on disk) every pointer to it,
+ *             so the cleared bit may reach the disk any time later.
  *
- * The free counts in the group descriptors and the superblock are updated
- * in memory and written by ext2_commit (mount.c).
+ * So frees only mark the cached bitmap block dirty: freeing a 300-block
+ * file writes its bitmap block once, not 300 times.  The dirty block is
+ * written before another bitmap block is loaded, by the next allocation,
+ * or by ext2_commit.  The free counts in the group descriptors and the
+ * superblock are updated in memory and written by ext2_commit (mount.c).
  *
  * Policy.  A file's blocks go right after the block before them when that
  * block is free (so files stay contiguous), else after their inode's
@@ -57,6 +59,20 @@ is_metadata(const struct ext2_fs *fs, uint32_t g, uint32_t blk)
 	       (blk >= gd->bg_inode_table && blk - gd->bg_inode_table < fs->itable_blocks);
 }
 
+/* Write the cached bitmap block if frees changed it. */
+int
+ext2_bitmap_flush(struct ext2_fs *fs)
+{
+	int err;
+
+	if (!fs->bitmap_dirty)
+		return 0;
+	fs->bitmap_dirty = false;
+	if ((err = ext2_bwrite(fs, fs->bitmap_blk, fs->bitmap)))
+		fs->bitmap_blk = 0;
+	return err;
+}
+
 /* One bitmap block is cached; all bitmap traffic goes through here. */
 static int
 bitmap_load(struct ext2_fs *fs, uint32_t blk)
@@ -65,6 +81,8 @@ bitmap_load(struct ext2_fs *fs, uint32_t blk)
 
 	if (fs->bitmap_blk == blk)
 		return 0;
+	if ((err = ext2_bitmap_flush(fs)))
+		return err;
 	if (!fs->bitmap && !(fs->bitmap = ext2_buf_get(fs)))
 		return -ENOMEM;
 	fs->bitmap_blk = 0;
@@ -74,14 +92,12 @@ bitmap_load(struct ext2_fs *fs, uint32_t blk)
 	return 0;
 }
 
+/* An allocation: the bitmap must be on disk before anyone points at the new bit. */
 static int
 bitmap_store(struct ext2_fs *fs)
 {
-	int err = ext2_bwrite(fs, fs->bitmap_blk, fs->bitmap);
-
-	if (err)
-		fs->bitmap_blk = 0;     /* memory and disk now differ: reload next time */
-	return err;
+	fs->bitmap_dirty = true;
+	return ext2_bitmap_flush(fs);
 }
 
 static bool
@@ -190,8 +206,7 @@ ext2_block_free(struct ext2_fs *fs, uint32_t blk)
 	if (!bit_test(fs->bitmap, bit))
 		return ext2_corrupt(fs, "freeing a free block");
 	bit_flip(fs->bitmap, bit);
-	if ((err = bitmap_store(fs)))
-		return err;
+	fs->bitmap_dirty = true;
 	fs->gd[g].bg_free_blocks_count++;
 	fs->sb.s_free_blocks_count++;
 	ext2_gd_dirty(fs, g);
@@ -295,8 +310,7 @@ ext2_inode_release(struct ext2_fs *fs, uint32_t ino, bool dir)
 	if (!bit_test(fs->bitmap, bit))
 		return ext2_corrupt(fs, "freeing a free inode");
 	bit_flip(fs->bitmap, bit);
-	if ((err = bitmap_store(fs)))
-		return err;
+	fs->bitmap_dirty = true;
 	fs->gd[g].bg_free_inodes_count++;
 	if (dir && fs->gd[g].bg_used_dirs_count)
 		fs->gd[g].bg_used_dirs_count--;

@@ -46,6 +46,7 @@ struct ext2_fs {
 	/* Allocation state (alloc.c). */
 	uint8_t *bitmap;               /* one cached bitmap block */
 	uint32_t bitmap_blk;           /* which (0: none) */
+	bool bitmap_dirty;             /* frees not yet written */
 	uint32_t next_generation;
 };
 
@@ -110,6 +111,7 @@ int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk);
 int ext2_block_free(struct ext2_fs *fs, uint32_t blk);
 int ext2_inode_alloc(struct ext2_fs *fs, uint32_t parent, bool dir, uint32_t *ino);
 int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, bool dir);
+int ext2_bitmap_flush(struct ext2_fs *fs);
 uint32_t ext2_block_goal(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in,
 			 uint32_t lblk);
 

@@ -5,10 +5,11 @@
  *
  * The bitmaps are the truth about what is allocated; the free counts in
  * the group descriptors and the superblock are summaries of them.
- * alloc.c writes a bitmap block the moment it changes (the soft-updates
- * order depends on it) but only marks the summaries dirty; every operation
- * that changes anything ends with ext2_commit, which writes the dirty
- * descriptor blocks and the superblock.  A crash in between leaves counts
+ * alloc.c writes a bitmap block the moment an allocation changes it (the
+ * soft-updates order depends on it) but only marks the summaries dirty;
+ * every operation that changes anything ends with ext2_commit, which
+ * writes the bitmap block frees left dirty, the dirty descriptor blocks
+ * and the superblock.  A crash in between leaves counts
  * that disagree with the bitmaps, which e2fsck recomputes; it can never
  * leave a pointer to something unallocated.
  *
@@ -53,10 +54,11 @@ ext2_gd_dirty(struct ext2_fs *fs, uint32_t group)
 int
 ext2_commit(struct ext2_fs *fs, int err)
 {
-	int werr = 0;
+	int werr;
 
 	if (fs->flags & EXT2_FS_RDONLY)
 		return err;
+	werr = ext2_bitmap_flush(fs);
 	for (uint32_t i = 0; i < fs->gdt_blocks && !werr; i++) {
 		if (!fs->gdt_dirty[i])
 			continue;

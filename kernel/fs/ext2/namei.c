@@ -271,6 +271,8 @@ ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t 
 
 	in->i_links_count = 0;
 	in->i_ctime = ext2_now(fs);
+	if (!orphan)
+		in->i_dtime = in->i_ctime;
 	if ((err = ext2_shrink(fs, ino, in, 0)))
 		return err;
 	if (pin->i_links_count > 2)

@@ -84,8 +84,10 @@ ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
 		return -EROFS;
 	if (!ext2_block_valid(fs, blk))
 		return ext2_corrupt(fs, "block number out of range");
-	if (blk == fs->bitmap_blk && buf != fs->bitmap)
+	if (blk == fs->bitmap_blk && buf != fs->bitmap) {
 		fs->bitmap_blk = 0;     /* keep alloc.c's cached bitmap honest */
+		fs->bitmap_dirty = false;
+	}
 	return fs->io->write(fs->io, blk, buf);
 }
 

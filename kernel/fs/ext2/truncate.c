@@ -206,9 +206,10 @@ release_xattr(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 }
 
 /*
- * Free an inode nobody links to or has open: its blocks, its attribute
- * block, then (last, so nothing on disk points at a free inode with
- * blocks) its bitmap bit.
+ * Free an inode nobody links to or has open: mark it deleted (i_dtime, so
+ * after a crash e2fsck sees a deleted inode, not a live one with no
+ * name), free its blocks and its attribute block, and clear its bitmap
+ * bit last.
  */
 int
 ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
@@ -219,11 +220,11 @@ ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 		return ext2_corrupt(fs, "freeing a reserved inode");
 	if (in->i_links_count)
 		return -EBUSY;
+	in->i_dtime = ext2_now(fs);
 	if (ext2_has_blocks(fs, in) && (err = ext2_shrink(fs, ino, in, 0)))
 		return err;
 	if (in->i_file_acl && (err = release_xattr(fs, ino, in)))
 		return err;
-	in->i_dtime = ext2_now(fs);
 	if ((err = ext2_inode_store(fs, ino, in, false)))
 		return err;
 	return ext2_inode_release(fs, ino, EXT2_S_ISDIR(in->i_mode));
