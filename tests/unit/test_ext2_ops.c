@@ -383,3 +383,82 @@ TEST(setattr_chmod_chown_utimes)
 	CHECK(listed("/", "f", "104711"));
 	CHECK(debugfs_says("stat /f", "mtime: 0x499602d2"));
 }
+
+static int
+count_untyped(void *arg, const char *name, size_t len, uint32_t ino, unsigned type)
+{
+	CHECK_EQ(type, EXT2_DT_UNKNOWN);
+	++*(int *)arg;
+	return 0;
+}
+
+/* Old-style volumes: 128-byte inodes, no file types in entries, no resize inode. */
+TEST(small_inodes_and_no_filetype)
+{
+	struct eh_disk d;
+	struct ext2_fs *fs;
+	uint32_t a, f, g;
+	uint64_t pos = 0;
+	char buf[8];
+	int n = 0;
+
+	img = eh_path("ops-old.img");
+	CHECK_EQ(eh_mkfs(img, 1024, 4096, NULL, "-I 128 -O ^filetype,^dir_index,^resize_inode"), 0);
+	fs = eh_mount(&d, img, 0);
+	CHECK_EQ(eh_mkdir(fs, ROOT, "a", &a), 0);
+	CHECK_EQ(eh_create(fs, a, "f", 0644, &f), 0);
+	CHECK_EQ(ext2_write(fs, f, 0, "old style", 9), 9);
+	CHECK_EQ(ext2_link(fs, f, ROOT, "g", 1), 0);
+	CHECK_EQ(ext2_rename(fs, ROOT, "a", 1, ROOT, "b", 1, NULL), 0);
+	CHECK_EQ(eh_create(fs, ROOT, "h", 0644, &g), 0);
+	CHECK_EQ(ext2_unlink(fs, ROOT, "h", 1, NULL), 0);
+	CHECK_EQ(ext2_readdir(fs, ROOT, &pos, count_untyped, &n), 0);
+	CHECK_EQ(n, 5);                     /* ., .., lost+found, b, g */
+	CHECK_EQ(ext2_read(fs, eh_lookup(fs, "/b/f"), 0, buf, 8), 8);
+	CHECK(memcmp(buf, "old styl", 8) == 0);
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+	CHECK_EQ(links("/g"), 2);
+	CHECK(debugfs_says("cat /g", "old style"));
+}
+
+/*
+ * With several groups, new directories spread out (each to the group with
+ * the fewest) while a directory's files, and their blocks, stay in its group.
+ */
+TEST(allocation_spreads_directories_keeps_files_near)
+{
+	struct eh_disk d;
+	struct ext2_fs *fs;
+	struct ext2_inode in;
+	uint32_t dirs[6], ipg = 1024, bpg = 8192;
+	int per_group[4] = { 2, 0, 0, 0 };          /* / and lost+found are in group 0 */
+	uint8_t data[3000];
+
+	img = eh_path("ops-groups.img");
+	CHECK_EQ(eh_mkfs(img, 1024, 32768, NULL, "-N 4096"), 0);     /* 4 groups */
+	fs = eh_mount(&d, img, 0);
+	for (int i = 0; i < 6; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "d%d", i);
+		CHECK_EQ(eh_mkdir(fs, ROOT, name, &dirs[i]), 0);
+		per_group[(dirs[i] - 1) / ipg]++;
+	}
+	for (int g = 0; g < 4; g++)
+		CHECK_EQ(per_group[g], 2);
+	for (int i = 0; i < 6; i++) {
+		uint32_t f, blk, g = (dirs[i] - 1) / ipg;
+
+		CHECK_EQ(eh_create(fs, dirs[i], "file", 0644, &f), 0);
+		CHECK_EQ((f - 1) / ipg, g);               /* the file's inode: same group */
+		CHECK_EQ(ext2_write(fs, f, 0, data, sizeof(data)), (long)sizeof(data));
+		CHECK_EQ(ext2_inode_read(fs, f, &in), 0);
+		CHECK_EQ(ext2_bmap(fs, &in, 0, &blk), 0);
+		CHECK_EQ((blk - 1) / bpg, g);             /* and its blocks */
+		CHECK_EQ(ext2_bmap(fs, &in, 2, &f), 0);
+		CHECK_EQ(f, blk + 2);                     /* contiguous */
+	}
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+}
