@@ -146,14 +146,18 @@ int ext2_lookup_path(struct ext2_fs *fs, const char *path, uint32_t *ino);
 /*
  * readdir: call fill for each entry at or after byte position *pos, "." and
  * ".." included; fill returns 0 for more, non-zero to stop.  *pos moves past
- * each entry fill accepted, so the next call resumes there.
+ * each entry fill accepted, so the next call resumes there.  The name is
+ * not NUL-terminated and lives only during the call.
  */
 typedef int (*ext2_filldir_t)(void *arg, const char *name, size_t len, uint32_t ino,
 			      unsigned type);
 int ext2_readdir(struct ext2_fs *fs, uint32_t dir, uint64_t *pos, ext2_filldir_t fill,
 		 void *arg);
 
-/* File data: bytes moved (short at end of file), or -errno. */
+/*
+ * File data: bytes moved (short at end of file, or when the disk fills
+ * after some bytes went in), or -errno.  At most 1 GiB per call.
+ */
 long ext2_read(struct ext2_fs *fs, uint32_t ino, uint64_t off, void *buf, size_t len);
 long ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf, size_t len);
 /* Shrink (freeing blocks) or grow (a hole that reads as zeros). */

@@ -10,9 +10,6 @@
 #include "fs/ext2/internal.h"
 #include "lib/string.h"
 
-/* Largest single read, so byte counts fit in a 32-bit long. */
-#define EXT2_IO_MAX 0x40000000u
-
 /* Copy n bytes at offset boff of logical block lblk into dst. */
 static int
 read_piece(struct ext2_fs *fs, const struct ext2_inode *in, uint32_t lblk, uint32_t boff,

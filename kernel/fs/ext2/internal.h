@@ -8,6 +8,9 @@
 #include "fs/ext2/ext2.h"
 #include "uapi/errno.h"
 
+/* Largest single read or write, so byte counts fit in a 32-bit long. */
+#define EXT2_IO_MAX 0x40000000u
+
 /* fs->flags */
 #define EXT2_FS_RDONLY   0x1   /* mounted read-only (asked for, or forced) */
 #define EXT2_FS_FILETYPE 0x2   /* directory entries carry a file type */

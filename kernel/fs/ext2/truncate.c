@@ -26,7 +26,12 @@
 #include "fs/ext2/internal.h"
 #include "lib/string.h"
 
-/* Free blk and, for depth > 0, the whole tree of blocks under it. */
+/*
+ * Free blk and, for depth > 0, the whole tree of blocks under it.  The
+ * first damaged entry abandons the rest of its indirect block (leaking
+ * it): a block of garbage could otherwise send us freeing millions of
+ * blocks that belong to someone else.
+ */
 static int
 release_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t blk, int depth)
 {
@@ -38,9 +43,9 @@ release_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t blk, int depth)
 		if (!buf)
 			return -ENOMEM;
 		if (!(err = ext2_bread(fs, blk, buf))) {
-			for (uint32_t i = 0; i < fs->addr_per_block; i++)
-				if (buf[i] && (e = release_tree(fs, in, buf[i], depth - 1)) && !err)
-					err = e;
+			for (uint32_t i = 0; i < fs->addr_per_block && !err; i++)
+				if (buf[i])
+					err = release_tree(fs, in, buf[i], depth - 1);
 		}
 		ext2_free(fs, buf);
 	}

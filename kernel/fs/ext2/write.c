@@ -15,8 +15,6 @@
 #include "fs/ext2/internal.h"
 #include "lib/string.h"
 
-#define EXT2_IO_MAX 0x40000000u  /* as for reads: counts fit in a 32-bit long */
-
 static int
 write_piece(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t lblk,
 	    uint32_t boff, const uint8_t *src, uint32_t n, uint8_t **bounce)
