@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Page replacement: the interface's contract, worked examples, pinning, invariants.
-// UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c kernel/mm/reclaim/fifo_lru.c
+// UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/fifo_lru.c
+// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
 #include "unit.h"
 #include "mm/reclaim.h"
 #include "mm/reclaim/internal.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Keel's clock, ARC, CAR and CART against the papers' pseudo-code.
-// UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c kernel/mm/reclaim/fifo_lru.c
+// UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/fifo_lru.c
+// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
 /*
  * The kernel's policies are written for the kernel: intrusive lists, a
  * hashed ghost pool, and the work of one miss split into victim(),
@@ -399,7 +400,7 @@ below(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
-/* Four shapes: uniform, skewed, hot set plus scans, loops in phases. */
+/* Shapes: uniform, skewed, hot set plus scans, loops in phases, pairs. */
 static size_t
 make_trace(uint32_t *tr, size_t n, int kind)
 {
@@ -416,9 +417,17 @@ make_trace(uint32_t *tr, size_t n, int kind)
 		case 2:
 			tr[i] = below(10) < 3 && next < UNIVERSE - 1 ? next++ : below(100);
 			break;
-		default:
+		case 3:
 			tr[i] = (uint32_t)((i % (40 + 60 * (i / 700 % 4))) + 30 * (i / 700));
 			tr[i] %= UNIVERSE;
+			break;
+		default: /* a new page twice in a row, or one of a hot set */
+			if (i + 1 < n && below(10) < 3 && next < UNIVERSE - 1) {
+				tr[i++] = next;
+				tr[i] = next++;
+			} else {
+				tr[i] = below(120);
+			}
 			break;
 		}
 	}
@@ -433,7 +442,7 @@ compare(const struct reclaim_policy *pol, model_fn model)
 	static uint32_t tr[3000];
 	static const size_t sizes[] = { 1, 2, 3, 7, 16, 41, MAXC };
 
-	for (int kind = 0; kind < 4; kind++) {
+	for (int kind = 0; kind < 5; kind++) {
 		size_t n = make_trace(tr, 3000, kind);
 
 		for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {

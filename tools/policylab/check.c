@@ -15,6 +15,8 @@
  *                    scans, once the hot set fits (the papers' claim).
  *   scan_resistance  after one long scan the hot set still hits with ARC,
  *                    CAR and CART, while LRU has lost it.
+ *   temporal_filter  CART beats CAR and LRU when pages are referenced twice
+ *                    in a row and then never again (correlated references).
  *   pinned           no policy ever picks a pinned page, and with every
  *                    page pinned there is no victim.
  *   invariants       each policy's own invariants (list sizes against c,
@@ -197,6 +199,31 @@ check_scan_resistance(FILE *out, const struct lab_row *row, size_t hot)
 	}
 }
 
+/*
+ * CART's claim over CAR: a page referenced twice in quick succession is
+ * not thereby frequent.  Where the hot set fits, CART must beat CAR and
+ * LRU on the correlated-reference trace.
+ */
+static void
+check_temporal(FILE *out, const struct lab_row *row, size_t hot)
+{
+	size_t cart = policy_index("cart"), car = policy_index("car"), lru = policy_index("lru");
+	char d[96];
+
+	for (size_t s = 0; s < row->nsizes; s++) {
+		const struct sim_result *x = &row->res[s][cart];
+
+		if (row->sizes[s] < hot + hot / 4)
+			continue;
+		snprintf(d, sizeof(d), "cart %.2f%%, car %.2f%%, lru %.2f%%",
+			 100 * sim_ratio(x->hits, x->refs),
+			 100 * sim_ratio(row->res[s][car].hits, x->refs),
+			 100 * sim_ratio(row->res[s][lru].hits, x->refs));
+		report(out, x->hits > row->res[s][car].hits && x->hits > row->res[s][lru].hits, d,
+		       "temporal_filter/cart_beats_car_and_lru/c%zu", row->sizes[s]);
+	}
+}
+
 /* With every resident page pinned there is no victim; unpin one and it is. */
 static const char *
 check_all_pinned(const struct reclaim_policy *pol)
@@ -252,14 +279,15 @@ check_invariants(FILE *out, uint64_t seed)
 {
 	static const size_t sizes[] = { 4, 32, 100 };
 	struct sim_opts o = { .check_every = 1, .seed = seed };
-	struct trace ts[4];
+	struct trace ts[5];
 
 	trace_loop(&ts[0], 120, 40);
 	trace_zipf(&ts[1], 2048, 0.8, 20000, seed);
 	trace_mixed(&ts[2], 50, 40, 20000, seed + 1);
 	trace_scanflush(&ts[3], 40, 1000, seed + 2);
+	trace_corr(&ts[4], 50, 30, 20000, seed + 3);
 	for (size_t p = 0; p < lab_npolicies; p++) {
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 5; i++) {
 			const char *why = NULL;
 
 			for (size_t s = 0; s < 3 && !why; s++) {
@@ -272,7 +300,7 @@ check_invariants(FILE *out, uint64_t seed)
 			       ts[i].name);
 		}
 	}
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < 5; i++)
 		trace_free(&ts[i]);
 }
 
@@ -292,6 +320,8 @@ lab_check(FILE *out, const struct lab_row *rows, size_t n, uint64_t seed)
 		check_loop(out, row, 384);
 	if ((row = find_row(rows, n, "mixed-100")))
 		check_mixed(out, row);
+	if ((row = find_row(rows, n, "corr-200")))
+		check_temporal(out, row, 200);
 	if ((row = find_row(rows, n, "scanflush-100")))
 		check_scan_resistance(out, row, 100);
 	check_pinned(out);

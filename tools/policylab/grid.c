@@ -39,6 +39,8 @@ grid_build(struct lab_row *rows, uint64_t seed)
 	grid_sizes(&rows[n++], 64, 128, 256, 512);
 	trace_mixed(&rows[n].trace, 100, 30, 200000, seed + 1);
 	grid_sizes(&rows[n++], 64, 128, 256, 512);
+	trace_corr(&rows[n].trace, 200, 30, 200000, seed + 3);
+	grid_sizes(&rows[n++], 64, 128, 256, 512);
 	trace_scanflush(&rows[n].trace, 100, 8192, seed + 2);
 	grid_sizes(&rows[n++], 64, 128, 256, 512);
 	trace_belady(&rows[n].trace);

@@ -49,6 +49,11 @@ void trace_zipf(struct trace *t, uint32_t pages, double alpha, size_t n, uint64_
  */
 void trace_mixed(struct trace *t, uint32_t hot, unsigned scan_pct, size_t n, uint64_t seed);
 /*
+ * A hot set of `hot` pages, and new pages each referenced twice in a row
+ * and never again (new_pct percent of the steps).
+ */
+void trace_corr(struct trace *t, uint32_t hot, unsigned new_pct, size_t n, uint64_t seed);
+/*
  * Warm a hot set of `hot` pages, then scan `scan` new pages once, then use
  * the hot set again; the references after the scan are `measure`d.
  */

@@ -147,6 +147,31 @@ trace_mixed(struct trace *t, uint32_t hot, unsigned scan_pct, size_t n, uint64_t
 	trace_finish(t);
 }
 
+/*
+ * Correlated references: the hot set again, but each newcomer is touched
+ * twice in a row and never again, as when a program reads a page and at
+ * once writes it back.  Two references, no lasting use.
+ */
+void
+trace_corr(struct trace *t, uint32_t hot, unsigned new_pct, size_t n, uint64_t seed)
+{
+	struct lab_rng g = { seed };
+	uint32_t next = hot;
+	char name[32];
+
+	snprintf(name, sizeof(name), "corr-%u", hot);
+	trace_alloc(t, name, n, false);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && lab_below(&g, 100) < new_pct) {
+			t->refs[i++] = next;
+			t->refs[i] = next++;
+		} else {
+			t->refs[i] = lab_below(&g, hot);
+		}
+	}
+	trace_finish(t);
+}
+
 void
 trace_scanflush(struct trace *t, uint32_t hot, uint32_t scan, uint64_t seed)
 {
