@@ -36,7 +36,7 @@ struct page {
 	void *owner;             /* [o] slab cache, inode mapping or anon owner */
 	uint64_t index;          /* [o] file page index, swap slot, ... */
 	uint64_t priv;           /* [o] owner's use */
-	struct reclaim_entry rec; /* [r] page replacement (mm/reclaim.h) */
+	struct reclaim_entry rec; /* page replacement; locks in mm/reclaim.h */
 };
 
 #define MAX_ORDER 10     /* largest block: 2^10 pages = 4 MiB */

@@ -29,10 +29,12 @@
  * allocated once by reclaim_init() through the caller's allocator: nothing
  * allocates while reclaiming.
  *
- * Locks: one lock, the caller's, covers a struct reclaim and the list
- * fields of its entries ([r] below).  The referenced bit is written by
- * reclaim_access() without list motion in the clock-style policies, so a
- * caller that tolerates a lost reference may set it under a weaker lock.
+ * Locks: [r] one lock, the caller's, covers a struct reclaim and the list
+ * fields of its entries; [o] the page's owner sets the key and the pin.
+ * For clock, CAR and CART a hit is nothing but `referenced = 1`, so a
+ * caller may set that byte itself without [r], as the MMU sets an accessed
+ * bit (a lost update costs one second chance).  ARC and LRU move the entry
+ * on a hit and need reclaim_access() under [r].
  */
 #pragma once
 
@@ -126,7 +128,7 @@ struct reclaim {
 	const struct reclaim_policy *policy;   /* [I] */
 	struct reclaim_params params;          /* [I] */
 	size_t resident;                       /* [r] entries on its lists */
-	struct reclaim_stats stats;            /* [r] counters only */
+	struct reclaim_stats stats;            /* [r] counters */
 	void *priv;                            /* [r] the policy's state */
 };
 
