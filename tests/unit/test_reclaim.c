@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Page replacement: the interface's contract, worked examples, pinning, invariants.
 // UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/fifo_lru.c
-// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
+// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c
+// UNIT_SRCS: kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
 #include "unit.h"
 #include "mm/reclaim.h"
 #include "mm/reclaim/internal.h"
@@ -280,29 +281,29 @@ TEST(cart_filters_short_and_long_term)
 TEST(ghost_table_bounded_and_consistent)
 {
 	size_t n = 5;
-	void *mem = malloc(ghost_bytes(n));
+	void *mem = malloc(reclaim_ghost_bytes(n));
 	struct ghost_table g;
 
-	ghost_init(&g, mem, n);
+	reclaim_ghost_init(&g, mem, n);
 	for (uint64_t k = 0; k < 5; k++)
-		CHECK_EQ(ghost_add(&g, k & 1 ? GHOST_B2 : GHOST_B1, k * 1024), 0);
-	CHECK_EQ(ghost_add(&g, GHOST_B1, 77), -ENOSPC);
-	CHECK_EQ(ghost_len(&g, GHOST_B1), 3);
-	CHECK_EQ(ghost_find(&g, 1024), GHOST_B2);
-	CHECK_EQ(ghost_find(&g, 77), -1);
+		CHECK_EQ(reclaim_ghost_add(&g, k & 1 ? GHOST_B2 : GHOST_B1, k * 1024), 0);
+	CHECK_EQ(reclaim_ghost_add(&g, GHOST_B1, 77), -ENOSPC);
+	CHECK_EQ(reclaim_ghost_len(&g, GHOST_B1), 3);
+	CHECK_EQ(reclaim_ghost_find(&g, 1024), GHOST_B2);
+	CHECK_EQ(reclaim_ghost_find(&g, 77), -1);
 	/* Re-adding a key moves it: one key, one ghost. */
-	CHECK_EQ(ghost_add(&g, GHOST_B2, 0), 0);
-	CHECK_EQ(ghost_find(&g, 0), GHOST_B2);
-	CHECK_EQ(ghost_used(&g), 5);
-	ghost_drop_lru(&g, GHOST_B1);   /* 2048 */
-	CHECK_EQ(ghost_find(&g, 2048), -1);
-	ghost_forget(&g, 4096);
-	ghost_forget(&g, 12345);        /* absent: nothing happens */
-	CHECK_EQ(ghost_used(&g), 3);
-	CHECK(ghost_check(&g) == NULL);
-	ghost_drop_lru(&g, GHOST_B1);
-	ghost_drop_lru(&g, GHOST_B1);   /* empty: nothing happens */
-	CHECK(ghost_check(&g) == NULL);
+	CHECK_EQ(reclaim_ghost_add(&g, GHOST_B2, 0), 0);
+	CHECK_EQ(reclaim_ghost_find(&g, 0), GHOST_B2);
+	CHECK_EQ(reclaim_ghost_used(&g), 5);
+	reclaim_ghost_drop_lru(&g, GHOST_B1);   /* 2048 */
+	CHECK_EQ(reclaim_ghost_find(&g, 2048), -1);
+	reclaim_ghost_forget(&g, 4096);
+	reclaim_ghost_forget(&g, 12345);        /* absent: nothing happens */
+	CHECK_EQ(reclaim_ghost_used(&g), 3);
+	CHECK(reclaim_ghost_check(&g) == NULL);
+	reclaim_ghost_drop_lru(&g, GHOST_B1);
+	reclaim_ghost_drop_lru(&g, GHOST_B1);   /* empty: nothing happens */
+	CHECK(reclaim_ghost_check(&g) == NULL);
 	free(mem);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Keel's clock, ARC, CAR and CART against the papers' pseudo-code.
 // UNIT_SRCS: kernel/mm/reclaim/reclaim.c kernel/mm/reclaim/ghost.c kernel/mm/reclaim/fifo_lru.c
-// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
+// UNIT_SRCS: kernel/mm/reclaim/clock.c kernel/mm/reclaim/arc.c
+// UNIT_SRCS: kernel/mm/reclaim/car.c kernel/mm/reclaim/cart.c
 /*
  * The kernel's policies are written for the kernel: intrusive lists, a
  * hashed ghost pool, and the work of one miss split into victim(),
@@ -446,7 +447,8 @@ compare(const struct reclaim_policy *pol, model_fn model)
 		size_t n = make_trace(tr, 3000, kind);
 
 		for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
-			size_t want = model(tr, n, sizes[s]), got = keel_faults(pol, tr, n, sizes[s]);
+			size_t want = model(tr, n, sizes[s]);
+			size_t got = keel_faults(pol, tr, n, sizes[s]);
 
 			if (want != got)
 				printf("  %s, trace kind %d, c=%zu: model %zu faults, keel %zu\n",

@@ -108,7 +108,8 @@ check_belady(FILE *out, const struct lab_row *row)
 	report(out, faults(&row->res[0][lru]) == 10 && faults(&row->res[1][lru]) == 8, d,
 	       "belady/lru_no_anomaly");
 	snprintf(d, sizeof(d), "3 frames: %llu faults, 4 frames: %llu",
-		 (unsigned long long)faults(&row->opt[0]), (unsigned long long)faults(&row->opt[1]));
+		 (unsigned long long)faults(&row->opt[0]),
+		 (unsigned long long)faults(&row->opt[1]));
 	report(out, faults(&row->opt[0]) == 7 && faults(&row->opt[1]) == 6, d,
 	       "belady/opt_no_anomaly");
 }
@@ -164,7 +165,8 @@ check_mixed(FILE *out, const struct lab_row *row)
 			const struct sim_result *x = &row->res[s][policy_index(adaptive[i])];
 
 			snprintf(d, sizeof(d), "%s %.2f%% vs lru %.2f%%", adaptive[i],
-				 100 * sim_ratio(x->hits, x->refs), 100 * sim_ratio(l->hits, l->refs));
+				 100 * sim_ratio(x->hits, x->refs),
+				 100 * sim_ratio(l->hits, l->refs));
 			report(out, room ? x->hits > l->hits : x->hits >= l->hits, d,
 			       "mixed/%s_%s_lru/c%zu", adaptive[i], room ? "beats" : "matches",
 			       row->sizes[s]);
@@ -266,7 +268,8 @@ check_pinned(FILE *out)
 		const char *why;
 
 		sim_run(lab_policies[p], &t, 64, &o, &res);
-		report(out, !res.error, res.error, "pinned/%s/never_a_victim", lab_policies[p]->name);
+		report(out, !res.error, res.error, "pinned/%s/never_a_victim",
+		       lab_policies[p]->name);
 		why = check_all_pinned(lab_policies[p]);
 		report(out, !why, why, "pinned/%s/all_pinned_no_victim", lab_policies[p]->name);
 	}

@@ -63,13 +63,13 @@ arc_init(struct reclaim *r)
 	size_t c = r->params.capacity;
 	/* Between an eviction and the insertion it makes room for, c+1 ghosts. */
 	size_t nghosts = c + 1;
-	struct arc_state *s = reclaim_zalloc(r, sizeof(*s) + ghost_bytes(nghosts));
+	struct arc_state *s = reclaim_zalloc(r, sizeof(*s) + reclaim_ghost_bytes(nghosts));
 
 	if (!s)
 		return -ENOMEM;
 	list_init(&s->t[T1]);
 	list_init(&s->t[T2]);
-	ghost_init(&s->ghosts, s + 1, nghosts);
+	reclaim_ghost_init(&s->ghosts, s + 1, nghosts);
 	s->c = c;
 	r->priv = s;
 	return 0;
@@ -85,7 +85,8 @@ arc_destroy(struct reclaim *r)
 static void
 arc_adapt(struct arc_state *s, int list)
 {
-	size_t b1 = ghost_len(&s->ghosts, GHOST_B1), b2 = ghost_len(&s->ghosts, GHOST_B2);
+	size_t b1 = reclaim_ghost_len(&s->ghosts, GHOST_B1);
+	size_t b2 = reclaim_ghost_len(&s->ghosts, GHOST_B2);
 
 	if (list == GHOST_B1) {
 		size_t delta = MAX(b2 / b1, (size_t)1);
@@ -114,26 +115,27 @@ arc_access(struct reclaim *r, struct reclaim_entry *e)
 static void
 arc_trim_history(struct arc_state *s)
 {
-	size_t b1 = ghost_len(&s->ghosts, GHOST_B1), b2 = ghost_len(&s->ghosts, GHOST_B2);
+	size_t b1 = reclaim_ghost_len(&s->ghosts, GHOST_B1);
+	size_t b2 = reclaim_ghost_len(&s->ghosts, GHOST_B2);
 
 	if (s->len[T1] + b1 >= s->c)
-		ghost_drop_lru(&s->ghosts, GHOST_B1);
+		reclaim_ghost_drop_lru(&s->ghosts, GHOST_B1);
 	else if (s->len[T1] + s->len[T2] + b1 + b2 >= 2 * s->c)
-		ghost_drop_lru(&s->ghosts, GHOST_B2);
+		reclaim_ghost_drop_lru(&s->ghosts, GHOST_B2);
 }
 
 static void
 arc_insert(struct reclaim *r, struct reclaim_entry *e)
 {
 	struct arc_state *s = arc_of(r);
-	int g = ghost_find(&s->ghosts, e->key);
+	int g = reclaim_ghost_find(&s->ghosts, e->key);
 
 	e->referenced = 0;
 	if (g >= 0) {
 		reclaim_count_ghost_hit(r, g);
 		if (!s->adapted || s->adapted_key != e->key)
 			arc_adapt(s, g);
-		ghost_forget(&s->ghosts, e->key);
+		reclaim_ghost_forget(&s->ghosts, e->key);
 		reclaim_list_add(&s->t[T2], e, RECLAIM_LIST_T2);
 		s->len[T2]++;
 	} else {
@@ -153,7 +155,7 @@ arc_victim(struct reclaim *r, uint64_t incoming)
 	bool in_b2 = false, from_t1;
 
 	if (incoming != RECLAIM_KEY_NONE) {
-		int g = ghost_find(&s->ghosts, incoming);
+		int g = reclaim_ghost_find(&s->ghosts, incoming);
 
 		if (g >= 0 && (!s->adapted || s->adapted_key != incoming)) {
 			arc_adapt(s, g);
@@ -181,15 +183,8 @@ arc_evicted(struct reclaim *r, struct reclaim_entry *e)
 
 	s->len[from]--;
 	reclaim_list_del(e);
-	/* Only reclaim running ahead of faults fills the pool: trim early. */
-	if (ghost_used(g) == g->nrecs) {
-		if (ghost_len(g, GHOST_B1) &&
-		    (s->len[T1] + ghost_len(g, GHOST_B1) >= s->c || !ghost_len(g, GHOST_B2)))
-			ghost_drop_lru(g, GHOST_B1);
-		else
-			ghost_drop_lru(g, GHOST_B2);
-	}
-	(void)ghost_add(g, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
+	reclaim_ghost_make_room(g, s->len[T1], s->c);
+	(void)reclaim_ghost_add(g, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
 }
 
 static void
@@ -204,7 +199,7 @@ static const char *
 arc_check_no_ghost_resident(const struct ghost_table *g, const struct list_node *h)
 {
 	list_for_each(pos, h) {
-		if (ghost_find(g, list_entry(pos, struct reclaim_entry, link)->key) >= 0)
+		if (reclaim_ghost_find(g, list_entry(pos, struct reclaim_entry, link)->key) >= 0)
 			return "arc: a resident page also has a ghost";
 	}
 	return NULL;
@@ -216,12 +211,12 @@ arc_check(const struct reclaim *r)
 	const struct arc_state *s = arc_of(r);
 	const struct ghost_table *g = &s->ghosts;
 	size_t t1 = s->len[T1], t2 = s->len[T2];
-	size_t b1 = ghost_len(g, GHOST_B1), b2 = ghost_len(g, GHOST_B2);
+	size_t b1 = reclaim_ghost_len(g, GHOST_B1), b2 = reclaim_ghost_len(g, GHOST_B2);
 	const char *why;
 
 	if ((why = reclaim_check_list(&s->t[T1], t1, RECLAIM_LIST_T1, "arc: T1 list/count")) ||
 	    (why = reclaim_check_list(&s->t[T2], t2, RECLAIM_LIST_T2, "arc: T2 list/count")) ||
-	    (why = ghost_check(g)) ||
+	    (why = reclaim_ghost_check(g)) ||
 	    (why = arc_check_no_ghost_resident(g, &s->t[T1])) ||
 	    (why = arc_check_no_ghost_resident(g, &s->t[T2])))
 		return why;
@@ -245,8 +240,8 @@ arc_sizes(const struct reclaim *r, struct reclaim_stats *st)
 
 	st->t1 = s->len[T1];
 	st->t2 = s->len[T2];
-	st->b1 = ghost_len(&s->ghosts, GHOST_B1);
-	st->b2 = ghost_len(&s->ghosts, GHOST_B2);
+	st->b1 = reclaim_ghost_len(&s->ghosts, GHOST_B1);
+	st->b2 = reclaim_ghost_len(&s->ghosts, GHOST_B2);
 	st->p = s->p;
 }
 

@@ -53,13 +53,13 @@ car_init(struct reclaim *r)
 {
 	size_t c = r->params.capacity;
 	size_t nghosts = c + 1;   /* c+1 between an eviction and an insertion */
-	struct car_state *s = reclaim_zalloc(r, sizeof(*s) + ghost_bytes(nghosts));
+	struct car_state *s = reclaim_zalloc(r, sizeof(*s) + reclaim_ghost_bytes(nghosts));
 
 	if (!s)
 		return -ENOMEM;
 	list_init(&s->t[T1]);
 	list_init(&s->t[T2]);
-	ghost_init(&s->ghosts, s + 1, nghosts);
+	reclaim_ghost_init(&s->ghosts, s + 1, nghosts);
 	s->c = c;
 	r->priv = s;
 	return 0;
@@ -89,16 +89,16 @@ car_insert(struct reclaim *r, struct reclaim_entry *e)
 {
 	struct car_state *s = car_of(r);
 	struct ghost_table *g = &s->ghosts;
-	size_t b1 = ghost_len(g, GHOST_B1), b2 = ghost_len(g, GHOST_B2);
-	int hit = ghost_find(g, e->key);
+	size_t b1 = reclaim_ghost_len(g, GHOST_B1), b2 = reclaim_ghost_len(g, GHOST_B2);
+	int hit = reclaim_ghost_find(g, e->key);
 
 	e->referenced = 0;
 	if (hit < 0) {
 		/* Cache directory replacement, then the tail of T1. */
 		if (s->len[T1] + b1 >= s->c)
-			ghost_drop_lru(g, GHOST_B1);
+			reclaim_ghost_drop_lru(g, GHOST_B1);
 		else if (s->len[T1] + s->len[T2] + b1 + b2 >= 2 * s->c)
-			ghost_drop_lru(g, GHOST_B2);
+			reclaim_ghost_drop_lru(g, GHOST_B2);
 		car_add(s, T1, e);
 		return;
 	}
@@ -110,7 +110,7 @@ car_insert(struct reclaim *r, struct reclaim_entry *e)
 
 		s->p = s->p > delta ? s->p - delta : 0;
 	}
-	ghost_forget(g, e->key);
+	reclaim_ghost_forget(g, e->key);
 	car_add(s, T2, e);
 }
 
@@ -175,15 +175,8 @@ car_evicted(struct reclaim *r, struct reclaim_entry *e)
 
 	s->len[from]--;
 	reclaim_list_del(e);
-	/* Only reclaim running ahead of faults fills the pool: trim early. */
-	if (ghost_used(g) == g->nrecs) {
-		if (ghost_len(g, GHOST_B1) &&
-		    (s->len[T1] + ghost_len(g, GHOST_B1) >= s->c || !ghost_len(g, GHOST_B2)))
-			ghost_drop_lru(g, GHOST_B1);
-		else
-			ghost_drop_lru(g, GHOST_B2);
-	}
-	(void)ghost_add(g, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
+	reclaim_ghost_make_room(g, s->len[T1], s->c);
+	(void)reclaim_ghost_add(g, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
 }
 
 static void
@@ -197,7 +190,7 @@ static const char *
 car_check_no_ghost_resident(const struct ghost_table *g, const struct list_node *h)
 {
 	list_for_each(pos, h) {
-		if (ghost_find(g, list_entry(pos, struct reclaim_entry, link)->key) >= 0)
+		if (reclaim_ghost_find(g, list_entry(pos, struct reclaim_entry, link)->key) >= 0)
 			return "car: a resident page also has a ghost";
 	}
 	return NULL;
@@ -209,12 +202,12 @@ car_check(const struct reclaim *r)
 	const struct car_state *s = car_of(r);
 	const struct ghost_table *g = &s->ghosts;
 	size_t t1 = s->len[T1], t2 = s->len[T2];
-	size_t b1 = ghost_len(g, GHOST_B1), b2 = ghost_len(g, GHOST_B2);
+	size_t b1 = reclaim_ghost_len(g, GHOST_B1), b2 = reclaim_ghost_len(g, GHOST_B2);
 	const char *why;
 
 	if ((why = reclaim_check_list(&s->t[T1], t1, RECLAIM_LIST_T1, "car: T1 list/count")) ||
 	    (why = reclaim_check_list(&s->t[T2], t2, RECLAIM_LIST_T2, "car: T2 list/count")) ||
-	    (why = ghost_check(g)) ||
+	    (why = reclaim_ghost_check(g)) ||
 	    (why = car_check_no_ghost_resident(g, &s->t[T1])) ||
 	    (why = car_check_no_ghost_resident(g, &s->t[T2])))
 		return why;
@@ -238,8 +231,8 @@ car_sizes(const struct reclaim *r, struct reclaim_stats *st)
 
 	st->t1 = s->len[T1];
 	st->t2 = s->len[T2];
-	st->b1 = ghost_len(&s->ghosts, GHOST_B1);
-	st->b2 = ghost_len(&s->ghosts, GHOST_B2);
+	st->b1 = reclaim_ghost_len(&s->ghosts, GHOST_B1);
+	st->b2 = reclaim_ghost_len(&s->ghosts, GHOST_B2);
 	st->p = s->p;
 }
 

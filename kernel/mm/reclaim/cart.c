@@ -60,13 +60,13 @@ cart_init(struct reclaim *r)
 {
 	size_t c = r->params.capacity;
 	size_t nghosts = c + 1;   /* the paper lets the history reach c+1 */
-	struct cart_state *s = reclaim_zalloc(r, sizeof(*s) + ghost_bytes(nghosts));
+	struct cart_state *s = reclaim_zalloc(r, sizeof(*s) + reclaim_ghost_bytes(nghosts));
 
 	if (!s)
 		return -ENOMEM;
 	list_init(&s->t[T1]);
 	list_init(&s->t[T2]);
-	ghost_init(&s->ghosts, s + 1, nghosts);
+	reclaim_ghost_init(&s->ghosts, s + 1, nghosts);
 	s->c = c;
 	r->priv = s;
 	return 0;
@@ -114,7 +114,7 @@ cart_advance(struct cart_state *s, int list, int to)
 static void
 cart_grow_q(struct cart_state *s)
 {
-	if (s->len[T2] + ghost_len(&s->ghosts, GHOST_B2) + s->len[T1] - s->ns >= s->c)
+	if (s->len[T2] + reclaim_ghost_len(&s->ghosts, GHOST_B2) + s->len[T1] - s->ns >= s->c)
 		s->q = MIN(s->q + 1, 2 * s->c - s->len[T1]);
 }
 
@@ -124,10 +124,10 @@ cart_drop_ghost(struct cart_state *s)
 {
 	struct ghost_table *g = &s->ghosts;
 
-	if (ghost_len(g, GHOST_B1) > s->q || ghost_len(g, GHOST_B2) == 0)
-		ghost_drop_lru(g, GHOST_B1);
+	if (reclaim_ghost_len(g, GHOST_B1) > s->q || reclaim_ghost_len(g, GHOST_B2) == 0)
+		reclaim_ghost_drop_lru(g, GHOST_B1);
 	else
-		ghost_drop_lru(g, GHOST_B2);
+		reclaim_ghost_drop_lru(g, GHOST_B2);
 }
 
 static void
@@ -135,11 +135,11 @@ cart_insert(struct reclaim *r, struct reclaim_entry *e)
 {
 	struct cart_state *s = cart_of(r);
 	struct ghost_table *g = &s->ghosts;
-	int hit = ghost_find(g, e->key);
+	int hit = reclaim_ghost_find(g, e->key);
 
 	e->referenced = 0;
 	if (hit < 0) {
-		if (ghost_used(g) >= s->c + 1)
+		if (reclaim_ghost_used(g) >= s->c + 1)
 			cart_drop_ghost(s);
 		e->filter = RECLAIM_FILTER_S;
 		s->ns++;
@@ -148,13 +148,13 @@ cart_insert(struct reclaim *r, struct reclaim_entry *e)
 	}
 	reclaim_count_ghost_hit(r, hit);
 	if (hit == GHOST_B1) {
-		s->p = MIN(s->p + MAX(s->ns / ghost_len(g, GHOST_B1), (size_t)1), s->c);
+		s->p = MIN(s->p + MAX(s->ns / reclaim_ghost_len(g, GHOST_B1), (size_t)1), s->c);
 	} else {
-		size_t delta = MAX(s->nl / ghost_len(g, GHOST_B2), (size_t)1);
+		size_t delta = MAX(s->nl / reclaim_ghost_len(g, GHOST_B2), (size_t)1);
 
 		s->p = s->p > delta ? s->p - delta : 0;
 	}
-	ghost_forget(g, e->key);
+	reclaim_ghost_forget(g, e->key);
 	e->filter = RECLAIM_FILTER_L;
 	s->nl++;
 	cart_add(s, T1, e);
@@ -184,7 +184,7 @@ cart_sweep(struct reclaim *r, struct cart_state *s, size_t pin[2])
 		r->stats.scanned++;
 		if (e->referenced) {
 			cart_advance(s, T1, T1);
-			if (s->len[T1] >= MIN(s->p + 1, ghost_len(&s->ghosts, GHOST_B1)) &&
+			if (s->len[T1] >= MIN(s->p + 1, reclaim_ghost_len(&s->ghosts, GHOST_B1)) &&
 			    e->filter == RECLAIM_FILTER_S) {
 				e->filter = RECLAIM_FILTER_L;
 				s->ns--;
@@ -257,9 +257,9 @@ cart_evicted(struct reclaim *r, struct reclaim_entry *e)
 
 	cart_forget_resident(s, e);
 	/* Only reclaim running ahead of faults fills the pool: trim early. */
-	if (ghost_used(&s->ghosts) == s->ghosts.nrecs)
+	if (reclaim_ghost_used(&s->ghosts) == s->ghosts.nrecs)
 		cart_drop_ghost(s);
-	(void)ghost_add(&s->ghosts, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
+	(void)reclaim_ghost_add(&s->ghosts, from == T1 ? GHOST_B1 : GHOST_B2, e->key);
 }
 
 static void
@@ -283,7 +283,7 @@ cart_check_pages(const struct cart_state *s)
 					return "cart: an S page in T2";
 				ns++;
 			}
-			if (ghost_find(&s->ghosts, e->key) >= 0)
+			if (reclaim_ghost_find(&s->ghosts, e->key) >= 0)
 				return "cart: a resident page also has a ghost";
 		}
 	}
@@ -300,13 +300,13 @@ cart_check(const struct reclaim *r)
 
 	if ((why = reclaim_check_list(&s->t[T1], t1, RECLAIM_LIST_T1, "cart: T1 list/count")) ||
 	    (why = reclaim_check_list(&s->t[T2], t2, RECLAIM_LIST_T2, "cart: T2 list/count")) ||
-	    (why = ghost_check(g)) || (why = cart_check_pages(s)))
+	    (why = reclaim_ghost_check(g)) || (why = cart_check_pages(s)))
 		return why;
 	if (t1 + t2 != r->resident || s->ns + s->nl != r->resident)
 		return "cart: |T1| + |T2| != nS + nL != resident";
 	if (t1 + t2 > s->c)
 		return "cart: |T1| + |T2| > c";
-	if (ghost_used(g) > s->c + 1)
+	if (reclaim_ghost_used(g) > s->c + 1)
 		return "cart: |B1| + |B2| > c + 1";
 	if (s->p > s->c)
 		return "cart: p > c";
@@ -322,8 +322,8 @@ cart_sizes(const struct reclaim *r, struct reclaim_stats *st)
 
 	st->t1 = s->len[T1];
 	st->t2 = s->len[T2];
-	st->b1 = ghost_len(&s->ghosts, GHOST_B1);
-	st->b2 = ghost_len(&s->ghosts, GHOST_B2);
+	st->b1 = reclaim_ghost_len(&s->ghosts, GHOST_B1);
+	st->b2 = reclaim_ghost_len(&s->ghosts, GHOST_B2);
 	st->p = s->p;
 	st->q = s->q;
 }

@@ -32,7 +32,7 @@ ghost_nbuckets(size_t n)
 }
 
 size_t
-ghost_bytes(size_t n)
+reclaim_ghost_bytes(size_t n)
 {
 	size_t recs = ALIGN_UP(n * sizeof(struct ghost_rec), 8);
 
@@ -40,7 +40,7 @@ ghost_bytes(size_t n)
 }
 
 void
-ghost_init(struct ghost_table *g, void *mem, size_t n)
+reclaim_ghost_init(struct ghost_table *g, void *mem, size_t n)
 {
 	size_t nb = ghost_nbuckets(n);
 
@@ -69,7 +69,7 @@ ghost_lookup(const struct ghost_table *g, uint64_t key)
 }
 
 int
-ghost_find(const struct ghost_table *g, uint64_t key)
+reclaim_ghost_find(const struct ghost_table *g, uint64_t key)
 {
 	uint32_t i = ghost_lookup(g, key);
 
@@ -92,7 +92,7 @@ ghost_release(struct ghost_table *g, uint32_t i)
 }
 
 void
-ghost_forget(struct ghost_table *g, uint64_t key)
+reclaim_ghost_forget(struct ghost_table *g, uint64_t key)
 {
 	uint32_t i = ghost_lookup(g, key);
 
@@ -101,13 +101,13 @@ ghost_forget(struct ghost_table *g, uint64_t key)
 }
 
 int
-ghost_add(struct ghost_table *g, int list, uint64_t key)
+reclaim_ghost_add(struct ghost_table *g, int list, uint64_t key)
 {
 	struct ghost_rec *rec;
 	uint32_t h;
 
 	/* One key, one ghost: an older record of it is stale now. */
-	ghost_forget(g, key);
+	reclaim_ghost_forget(g, key);
 	if (list_empty(&g->free))
 		return -ENOSPC;
 	rec = list_entry(list_pop_front(&g->free), struct ghost_rec, link);
@@ -122,13 +122,26 @@ ghost_add(struct ghost_table *g, int list, uint64_t key)
 }
 
 void
-ghost_drop_lru(struct ghost_table *g, int list)
+reclaim_ghost_drop_lru(struct ghost_table *g, int list)
 {
 	struct list_node *n = g->lists[list].next;
 
 	if (n == &g->lists[list])
 		return;
 	ghost_release(g, (uint32_t)(list_entry(n, struct ghost_rec, link) - g->recs));
+}
+
+void
+reclaim_ghost_make_room(struct ghost_table *g, size_t t1, size_t c)
+{
+	size_t b1 = g->len[GHOST_B1];
+
+	if (reclaim_ghost_used(g) < g->nrecs)
+		return;
+	if (b1 && (t1 + b1 >= c || !g->len[GHOST_B2]))
+		reclaim_ghost_drop_lru(g, GHOST_B1);
+	else
+		reclaim_ghost_drop_lru(g, GHOST_B2);
 }
 
 /* Every record on list `list` is tagged so and found by its key. */
@@ -154,7 +167,7 @@ ghost_check_list(const struct ghost_table *g, int list, size_t *seen)
 }
 
 const char *
-ghost_check(const struct ghost_table *g)
+reclaim_ghost_check(const struct ghost_table *g)
 {
 	size_t used = 0, nfree = 0, chained = 0;
 	const char *why;

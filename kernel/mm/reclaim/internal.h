@@ -37,29 +37,34 @@ struct ghost_table {
 	size_t len[2];
 };
 
-/* Bytes ghost_init() needs for n records. */
-size_t ghost_bytes(size_t n);
-/* Lay a table for n records over mem (ghost_bytes(n) bytes, 8-aligned). */
-void ghost_init(struct ghost_table *g, void *mem, size_t n);
+/* Bytes reclaim_ghost_init() needs for n records. */
+size_t reclaim_ghost_bytes(size_t n);
+/* Lay a table for n records over mem (reclaim_ghost_bytes(n) bytes, 8-aligned). */
+void reclaim_ghost_init(struct ghost_table *g, void *mem, size_t n);
 /* GHOST_B1, GHOST_B2, or -1 when the key has no ghost. */
-int ghost_find(const struct ghost_table *g, uint64_t key);
+int reclaim_ghost_find(const struct ghost_table *g, uint64_t key);
 /* Forget the key's ghost, if it has one. */
-void ghost_forget(struct ghost_table *g, uint64_t key);
+void reclaim_ghost_forget(struct ghost_table *g, uint64_t key);
 /* Record key as the MRU ghost of list; -ENOSPC when the pool is empty. */
-int ghost_add(struct ghost_table *g, int list, uint64_t key);
+int reclaim_ghost_add(struct ghost_table *g, int list, uint64_t key);
 /* Forget the LRU ghost of list (nothing if it is empty). */
-void ghost_drop_lru(struct ghost_table *g, int list);
+void reclaim_ghost_drop_lru(struct ghost_table *g, int list);
+/*
+ * Eviction with the pool full (only reclaim running far ahead of faults
+ * gets there): drop one ghost first, by ARC's rule, keeping |T1|+|B1| <= c.
+ */
+void reclaim_ghost_make_room(struct ghost_table *g, size_t t1, size_t c);
 /* Debug: NULL when lists, hash and free pool agree. */
-const char *ghost_check(const struct ghost_table *g);
+const char *reclaim_ghost_check(const struct ghost_table *g);
 
 static inline size_t
-ghost_len(const struct ghost_table *g, int list)
+reclaim_ghost_len(const struct ghost_table *g, int list)
 {
 	return g->len[list];
 }
 
 static inline size_t
-ghost_used(const struct ghost_table *g)
+reclaim_ghost_used(const struct ghost_table *g)
 {
 	return g->len[GHOST_B1] + g->len[GHOST_B2];
 }
