@@ -475,3 +475,48 @@ TEST(background_reclaim_keeps_history_bounded)
 		reclaim_destroy(&r);
 	}
 }
+
+/*
+ * Fill the directory (demand paging with hits, so both ghost lists grow),
+ * then evict every resident page with no fault waiting: the pool fills
+ * and each eviction must drop an old ghost to record the new one.
+ */
+TEST(runaway_reclaim_still_records_the_latest_ghosts)
+{
+	static const char *adaptive[] = { "arc", "car", "cart" };
+
+	for (size_t i = 0; i < 3; i++) {
+		struct reclaim_params prm = params(8);
+		struct reclaim_entry e[64];
+		struct reclaim_stats st;
+		struct reclaim_entry *last = NULL;
+		struct reclaim r;
+
+		entries(e, 64);
+		CHECK_EQ(reclaim_init(&r, reclaim_policy_find(adaptive[i]), &prm), 0);
+		for (int step = 0; step < 400; step++) {
+			struct reclaim_entry *x = &e[(step * 7 + step / 9) % (step & 1 ? 12 : 64)];
+
+			if (reclaim_entry_resident(x)) {
+				reclaim_access(&r, x);
+				continue;
+			}
+			if (r.resident == 8)
+				CHECK_EQ(reclaim_evicted(&r, reclaim_victim(&r, x->key)), 0);
+			CHECK_EQ(reclaim_insert(&r, x), 0);
+		}
+		while (r.resident) {
+			last = reclaim_victim(&r, RECLAIM_KEY_NONE);
+			CHECK_EQ(reclaim_evicted(&r, last), 0);
+			CHECK(sizes(&r, &st) == NULL);
+			CHECK(st.b1 + st.b2 <= 9);
+		}
+		CHECK_EQ(st.b1 + st.b2, 9);   /* the pool is full */
+		reclaim_get_stats(&r, &st);
+		CHECK_EQ(reclaim_insert(&r, last), 0);
+		CHECK_EQ(r.stats.ghost_hits_b1 + r.stats.ghost_hits_b2,
+			 st.ghost_hits_b1 + st.ghost_hits_b2 + 1);
+		CHECK(reclaim_check(&r) == NULL);
+		reclaim_destroy(&r);
+	}
+}
