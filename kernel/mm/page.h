@@ -12,6 +12,7 @@
 
 #include "lib/compiler.h"
 #include "lib/list.h"
+#include "mm/reclaim.h"
 
 enum {
 	PG_FREE     = 1u << 0,   /* on a buddy free list (head of a block) */
@@ -35,6 +36,7 @@ struct page {
 	void *owner;             /* [o] slab cache, inode mapping or anon owner */
 	uint64_t index;          /* [o] file page index, swap slot, ... */
 	uint64_t priv;           /* [o] owner's use */
+	struct reclaim_entry rec; /* page replacement; locks in mm/reclaim.h */
 };
 
 #define MAX_ORDER 10     /* largest block: 2^10 pages = 4 MiB */
