@@ -12,8 +12,12 @@
 #include "core/ktest.h"
 #include "core/panic.h"
 #include "core/printk.h"
+#include "drivers/mem.h"
+#include "drivers/random.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
+#include "fs/vfs.h"
+#include "ipc/pipe.h"
 #include "mm/kmap.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
@@ -61,11 +65,38 @@ banner(void)
 	       (unsigned long long)(st.free_pages >> 8), model, sched_hz);
 }
 
+/* The initramfs is boot module 0; its frames go back to the allocator once unpacked. */
+static void
+unpack_initramfs(void)
+{
+	const struct boot_module *m = &boot_info.modules[0];
+
+	if (!boot_info.nmodules) {
+		initramfs_unpack(NULL, 0);     /* just the default /dev */
+		return;
+	}
+	initramfs_unpack(phys_to_virt(m->start), m->end - m->start);
+	pmm_release_boot_range(m->start, m->end);
+}
+
+/* The file-system half of the kernel. */
+static void
+fs_init(void)
+{
+	random_init();                         /* the kernel's random numbers */
+	vfs_init();                            /* rootfs at /, devtmpfs */
+	pipe_init();                           /* FIFOs open as pipes */
+	mem_devices_init();                    /* /dev/null, zero, full, random, urandom */
+	unpack_initramfs();                    /* the boot module into / */
+}
+
 /* The first real thread: everything that may sleep happens here. */
 static void
 kernel_main_thread(void *arg)
 {
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
+
+	fs_init();
 
 	if (ktest)
 		ktest_run(*ktest ? ktest : "all");

@@ -17,6 +17,7 @@
 struct file;
 struct files;
 struct fs_ctx;
+struct timespec;
 
 /* Bring-up: mount a ramfs at / and the standard pseudo file systems. */
 void vfs_init(void);
@@ -67,5 +68,13 @@ struct fs_upcalls {
 	int (*current_pgrp)(void);
 	int (*current_sid)(void);
 	bool (*current_is_session_leader)(void);
+	/* Wall-clock time for file times; NULL: time since boot. */
+	void (*realtime)(struct timespec *ts);
+	/*
+	 * ppoll/pselect6: use mask as the signal mask until this system call
+	 * returns to user space, then restore the old one (after delivering a
+	 * signal the temporary mask let through).  NULL: the mask is ignored.
+	 */
+	void (*temp_sigmask)(uint64_t mask);
 };
 extern struct fs_upcalls fs_upcalls;
