@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdint.h>
+#include "uapi/time.h"
 
 #define RLIMIT_CPU        0
 #define RLIMIT_FSIZE      1
@@ -31,12 +32,8 @@ struct rlimit {
 #define RUSAGE_CHILDREN (-1)
 #define RUSAGE_THREAD   1
 
-struct timeval_k {
-	int64_t tv_sec, tv_usec;
-};
-
 struct rusage_k {
-	struct timeval_k ru_utime, ru_stime;
+	struct timeval ru_utime, ru_stime;
 	int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt;
 	int64_t ru_nswap, ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv;
 	int64_t ru_nsignals, ru_nvcsw, ru_nivcsw;

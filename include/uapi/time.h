@@ -1,26 +1,32 @@
 /* SPDX-License-Identifier: MIT */
-/* Linux time structures and clock ids (x86-64). */
+/* Linux's time structures on x86-64 (64-bit fields throughout). */
 #pragma once
 
-#include <stdint.h>
-#include "uapi/resource.h"
-
-struct timespec_k {
-	int64_t tv_sec;
-	int64_t tv_nsec;
+struct timespec {
+	long tv_sec;
+	long tv_nsec;
 };
 
+struct timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+#define NSEC_PER_SEC  1000000000L
+#define NSEC_PER_USEC 1000L
+#define USEC_PER_SEC  1000000L
+
 struct itimerval_k {
-	struct timeval_k it_interval;
-	struct timeval_k it_value;
+	struct timeval it_interval;
+	struct timeval it_value;
 };
 
 struct timezone_k {
-	int32_t tz_minuteswest, tz_dsttime;
+	int tz_minuteswest, tz_dsttime;
 };
 
 struct tms_k {
-	int64_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+	long tms_utime, tms_stime, tms_cutime, tms_cstime;
 };
 
 #define ITIMER_REAL    0

@@ -69,6 +69,13 @@ __noreturn void arch_qemu_exit(int code);
 #define QEMU_EXIT_FAIL  0x11   /* QEMU exits 35 */
 #define QEMU_EXIT_PANIC 0x12   /* QEMU exits 37 */
 
+/*
+ * Hardware random numbers (RDRAND; RDSEED, falling back to RDRAND).
+ * => false when the CPU has none to give.
+ */
+bool arch_random(uint64_t *v);
+bool arch_random_seed(uint64_t *v);
+
 /* CPU identification for the banner and /proc/cpuinfo. */
 void arch_cpu_model(char *buf, size_t size);
 bool arch_cpu_has(int feature);

@@ -12,8 +12,12 @@
 #include "core/ktest.h"
 #include "core/panic.h"
 #include "core/printk.h"
+#include "drivers/mem.h"
+#include "drivers/random.h"
 #include "drivers/serial.h"
 #include "drivers/vga.h"
+#include "fs/vfs.h"
+#include "ipc/pipe.h"
 #include "mm/kmap.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
@@ -23,9 +27,11 @@
 #include "sched/sched.h"
 #include "proc/proc.h"
 #include "proc/futex.h"
+#include "proc/procfs.h"
 #include "proc/syscalls.h"
 #include "fs/vfs.h"
 #include "drivers/rtc.h"
+#include "drivers/tty.h"
 #include "arch/x86_64/acpi.h"
 #include "lib/format.h"
 
@@ -132,19 +138,40 @@ max_cpus(void)
 	return (unsigned)cmdline_get_int(&kernel_cmdline, "maxcpus", CPU_MAX);
 }
 
+/* The initramfs is boot module 0; its frames go back to the allocator once unpacked. */
+static void
+unpack_initramfs(void)
+{
+	const struct boot_module *m = &boot_info.modules[0];
+
+	if (!boot_info.nmodules) {
+		initramfs_unpack(NULL, 0);     /* just the default /dev */
+		return;
+	}
+	initramfs_unpack(phys_to_virt(m->start), m->end - m->start);
+	pmm_release_boot_range(m->start, m->end);
+}
+
+/* The file-system half of the kernel. */
+static void
+fs_init(void)
+{
+	random_init();                         /* the kernel's random numbers */
+	vfs_init();                            /* rootfs at /, devtmpfs */
+	pipe_init();                           /* FIFOs open as pipes */
+	mem_devices_init();                    /* /dev/null, zero, full, random, urandom */
+	unpack_initramfs();                    /* the boot module into / */
+}
+
 /* The first real thread: everything that may sleep happens here. */
 static void
 kernel_main_thread(void *arg)
 {
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
-	vfs_init();                            /* ramfs at /, devices */
-	if (boot_info.nmodules) {              /* the initramfs */
-		const struct boot_module *m = &boot_info.modules[0];
-		int r = initramfs_unpack(phys_to_virt(m->start), m->end - m->start);
-		if (r)
-			pr_err("initramfs: unpacking failed (%d)\n", r);
-	}
+	fs_init();                             /* VFS, devices, the initramfs */
+	tty_register_devices();                /* /dev/console, /dev/tty, /dev/ttyS0 */
+	procfs_init();                         /* "proc" for mount -t proc */
 	if (ktest)
 		ktest_run(*ktest ? ktest : "all");
 	run_init();
@@ -172,6 +199,7 @@ kmain(uint32_t magic, uint32_t info_phys)
 	arch_platform_init(&boot_info, pmm_phys_end() < (1ull << 30) ?
 			   1ull << 30 : pmm_phys_end());   /* ACPI, APICs, clocks */
 	printk_set_clock(clock_ns);            /* time stamps in the log */
+	tty_init();                            /* the console's line discipline */
 	sched_hz = (unsigned)cmdline_get_int(&kernel_cmdline, "keel.hz", HZ_DEFAULT);
 	sched_init();                          /* this context becomes idle */
 	proc_init();                           /* process hooks: switch, signals */
@@ -182,7 +210,9 @@ kmain(uint32_t magic, uint32_t info_phys)
 	arch_irq_enable();
 	tlb_init();                            /* shootdown IPIs */
 	smp_start_aps(max_cpus());             /* the other CPUs join */
+	/* The first thread made gets id 1: it becomes init, pid 1. */
 	if (!thread_create_detached(kernel_main_thread, NULL, "kmain"))
 		panic("cannot create the main kernel thread");
+	thread_reaper_start();                 /* frees dead threads */
 	sched_idle_loop();
 }

@@ -17,6 +17,7 @@
 struct file;
 struct files;
 struct fs_ctx;
+struct timespec;
 
 /* Bring-up: mount a ramfs at / and the standard pseudo file systems. */
 void vfs_init(void);
@@ -47,6 +48,10 @@ int file_mmap_check(struct file *f, int prot, int flags);
 /* Absolute path of an open file, for /proc/self/exe and AT_EXECFN. */
 int file_path(struct file *f, char *buf, size_t size);
 
+/* /proc/mounts and /proc/filesystems: each line through pr(ctx, fmt, ...). */
+int vfs_show_mounts(void *ctx, int (*pr)(void *, const char *, ...));
+int vfs_show_filesystems(void *ctx, int (*pr)(void *, const char *, ...));
+
 /* Per-process tables, shared or copied at fork (CLONE_FILES, CLONE_FS). */
 struct files *files_new(void) __must_check;
 struct files *files_dup(struct files *old) __must_check;
@@ -60,6 +65,8 @@ struct fs_ctx *fs_ctx_new_root(void) __must_check;
 struct fs_ctx *fs_ctx_dup(struct fs_ctx *old) __must_check;
 void fs_ctx_get(struct fs_ctx *c);
 void fs_ctx_put(struct fs_ctx *c);
+/* Its root (root true) or working directory as an absolute path. */
+int fs_ctx_path(struct fs_ctx *c, bool root, char *buf, size_t size);
 
 /*
  * Upcalls to the process layer above (it installs them at boot): the file
@@ -71,5 +78,13 @@ struct fs_upcalls {
 	int (*current_pgrp)(void);
 	int (*current_sid)(void);
 	bool (*current_is_session_leader)(void);
+	/* Wall-clock time for file times; NULL: time since boot. */
+	void (*realtime)(struct timespec *ts);
+	/*
+	 * ppoll/pselect6: use mask as the signal mask until this system call
+	 * returns to user space, then restore the old one (after delivering a
+	 * signal the temporary mask let through).  NULL: the mask is ignored.
+	 */
+	void (*temp_sigmask)(uint64_t mask);
 };
 extern struct fs_upcalls fs_upcalls;

@@ -225,6 +225,39 @@ page_put(struct page *p)
 		      (unsigned long long)page_to_pa(p));
 }
 
+/* Is pa in a reserved range other than [base, end)? */
+static bool
+reserved_elsewhere(uint64_t pa, uint64_t base, uint64_t end)
+{
+	for (unsigned i = 0; i < nreserved; i++) {
+		const struct mem_range *r = &reserved[i];
+		if (r->base == base && r->base + r->len == end)
+			continue;
+		if (pa >= r->base && pa < r->base + r->len)
+			return true;
+	}
+	return false;
+}
+
+void
+pmm_release_boot_range(paddr_t start, paddr_t end)
+{
+	uint64_t base = ALIGN_DOWN(start, PAGE_SIZE), top = ALIGN_UP(end, PAGE_SIZE);
+	uint64_t n = 0;
+
+	spin_lock(&zone_lock);
+	for (uint64_t pa = base; pa < top; pa += PAGE_SIZE) {
+		/* Pages shared with anything still reserved (a neighbouring module) stay. */
+		if (reserved_elsewhere(pa, base, top) || (pa >> PAGE_SHIFT) >= zone.npages ||
+		    !(zone.pages[pa >> PAGE_SHIFT].flags & PG_RESERVED))
+			continue;
+		buddy_free_range(&zone, pa >> PAGE_SHIFT, 1);
+		n++;
+	}
+	spin_unlock(&zone_lock);
+	pr_info("pmm: %llu KiB of boot module memory returned\n", (unsigned long long)(n * 4));
+}
+
 uint64_t
 pmm_free_pages(void)
 {

@@ -23,6 +23,9 @@ paddr_t pmm_alloc(unsigned order) __must_check;
 paddr_t pmm_alloc_zeroed(unsigned order) __must_check;
 void pmm_free(paddr_t pa, unsigned order);
 
+/* Give back frames reserved at boot for [start, end) (a boot module that has been used). */
+void pmm_release_boot_range(paddr_t start, paddr_t end);
+
 struct page *pa_to_page(paddr_t pa);
 paddr_t page_to_pa(const struct page *p);
 /* Reference counts for shared frames (COW, page cache). */

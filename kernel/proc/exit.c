@@ -290,7 +290,7 @@ do_wait(struct wait_req *w)
 }
 
 static void
-ns_to_timeval(uint64_t ns, struct timeval_k *tv)
+ns_to_timeval(uint64_t ns, struct timeval *tv)
 {
 	tv->tv_sec = (int64_t)(ns / 1000000000);
 	tv->tv_usec = (int64_t)(ns % 1000000000 / 1000);

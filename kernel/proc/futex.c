@@ -278,9 +278,9 @@ futex_requeue(uint64_t uaddr, bool private, int nwake, int nmove, uint64_t uaddr
 }
 
 static int
-timeout_from_user(const struct timespec_k *uts, bool absolute, uint64_t *ns)
+timeout_from_user(const struct timespec *uts, bool absolute, uint64_t *ns)
 {
-	struct timespec_k ts;
+	struct timespec ts;
 	uint64_t t, now = time_ns();
 
 	*ns = 0;
@@ -300,7 +300,7 @@ timeout_from_user(const struct timespec_k *uts, bool absolute, uint64_t *ns)
 }
 
 long
-sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec_k *uts,
+sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *uts,
 	  uint32_t *uaddr2, uint32_t val3)
 {
 	bool private = op & FUTEX_PRIVATE_FLAG;

@@ -13,6 +13,9 @@
 #include "lib/string.h"
 #include "uapi/errno.h"
 #include "uapi/stat.h"
+#include "uapi/dirent.h"
+#include "mm/slab.h"
+#include "proc/internal.h"
 
 static const struct inode_ops root_iops, pid_iops, fd_iops;
 static const struct file_ops root_fops, pid_fops, fd_fops;

@@ -16,6 +16,7 @@
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "uapi/stat.h"
+#include "proc/internal.h"
 
 static int
 show_meminfo(struct seqbuf *sb, int pid)

@@ -178,7 +178,7 @@ sys_prlimit64(int pid, unsigned res, const struct rlimit *unew, struct rlimit *u
 /* ---- usage and times ---- */
 
 static void
-ns_to_tv(uint64_t ns, struct timeval_k *tv)
+ns_to_tv(uint64_t ns, struct timeval *tv)
 {
 	tv->tv_sec = (int64_t)(ns / 1000000000);
 	tv->tv_usec = (int64_t)(ns % 1000000000 / 1000);

@@ -162,11 +162,11 @@ take_from_set(struct thread *t, uint64_t set, struct ksiginfo *info)
 
 long
 sys_rt_sigtimedwait(const uint64_t *uset, struct siginfo_k *uinfo,
-		    const struct timespec_k *uts, size_t sigsetsize)
+		    const struct timespec *uts, size_t sigsetsize)
 {
 	struct thread *t = current();
 	struct proc_thread *pt = pt_of(t);
-	struct timespec_k ts;
+	struct timespec ts;
 	struct ksiginfo info;
 	uint64_t set, saved, timeout = 0, deadline = 0;
 	int sig;
@@ -418,7 +418,7 @@ itimer_remaining(struct proc *p)
 }
 
 static void
-ns_to_tv(uint64_t ns, struct timeval_k *tv)
+ns_to_tv(uint64_t ns, struct timeval *tv)
 {
 	tv->tv_sec = (int64_t)(ns / 1000000000);
 	tv->tv_usec = (int64_t)(ns % 1000000000 / 1000);
@@ -438,7 +438,7 @@ sys_getitimer(int which, struct itimerval_k *ucur)
 }
 
 static int
-tv_to_ns(const struct timeval_k *tv, uint64_t *ns)
+tv_to_ns(const struct timeval *tv, uint64_t *ns)
 {
 	if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
 		return -EINVAL;

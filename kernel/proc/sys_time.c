@@ -54,16 +54,16 @@ clock_read(int id, uint64_t *ns)
 	}
 }
 
-static struct timespec_k
+static struct timespec
 to_ts(uint64_t ns)
 {
-	return (struct timespec_k){ (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+	return (struct timespec){ (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
 }
 
 long
-sys_clock_gettime(int id, struct timespec_k *uts)
+sys_clock_gettime(int id, struct timespec *uts)
 {
-	struct timespec_k ts;
+	struct timespec ts;
 	uint64_t ns;
 	int r = clock_read(id, &ns);
 
@@ -74,9 +74,9 @@ sys_clock_gettime(int id, struct timespec_k *uts)
 }
 
 long
-sys_clock_getres(int id, struct timespec_k *uts)
+sys_clock_getres(int id, struct timespec *uts)
 {
-	struct timespec_k ts = { 0, 1 };
+	struct timespec ts = { 0, 1 };
 	uint64_t ns;
 
 	if (clock_read(id, &ns))
@@ -89,9 +89,9 @@ sys_clock_getres(int id, struct timespec_k *uts)
 }
 
 long
-sys_clock_settime(int id, const struct timespec_k *uts)
+sys_clock_settime(int id, const struct timespec *uts)
 {
-	struct timespec_k ts;
+	struct timespec ts;
 
 	if (id != CLOCK_REALTIME)
 		return -EINVAL;
@@ -106,10 +106,10 @@ sys_clock_settime(int id, const struct timespec_k *uts)
 }
 
 long
-sys_gettimeofday(struct timeval_k *utv, struct timezone_k *utz)
+sys_gettimeofday(struct timeval *utv, struct timezone_k *utz)
 {
 	uint64_t ns = realtime_ns();
-	struct timeval_k tv = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000 / 1000) };
+	struct timeval tv = { (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000 / 1000) };
 	struct timezone_k tz = { 0, 0 };
 
 	if (utv && copy_to_user(utv, &tv, sizeof(tv)))
@@ -130,9 +130,9 @@ sys_time(int64_t *ut)
 }
 
 static int
-ts_from_user(const struct timespec_k *uts, uint64_t *ns)
+ts_from_user(const struct timespec *uts, uint64_t *ns)
 {
-	struct timespec_k ts;
+	struct timespec ts;
 
 	if (copy_from_user(&ts, uts, sizeof(ts)))
 		return -EFAULT;
@@ -159,7 +159,7 @@ sleep_until(uint64_t deadline)
 }
 
 static long
-do_nanosleep(int clock, int flags, const struct timespec_k *ureq, struct timespec_k *urem)
+do_nanosleep(int clock, int flags, const struct timespec *ureq, struct timespec *urem)
 {
 	uint64_t req, now, deadline, base;
 	int r;
@@ -175,7 +175,7 @@ do_nanosleep(int clock, int flags, const struct timespec_k *ureq, struct timespe
 		return 0;
 	if (!(flags & TIMER_ABSTIME) && urem) {
 		uint64_t left = deadline > time_ns() ? deadline - time_ns() : 0;
-		struct timespec_k rem = to_ts(left);
+		struct timespec rem = to_ts(left);
 		if (copy_to_user(urem, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
@@ -203,7 +203,7 @@ sys_restart_syscall(void)
 	}
 	if (pt->restart_urem) {
 		uint64_t left = deadline > time_ns() ? deadline - time_ns() : 0;
-		struct timespec_k rem = to_ts(left);
+		struct timespec rem = to_ts(left);
 		if (copy_to_user((void *)pt->restart_urem, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
@@ -211,14 +211,14 @@ sys_restart_syscall(void)
 }
 
 long
-sys_nanosleep(const struct timespec_k *ureq, struct timespec_k *urem)
+sys_nanosleep(const struct timespec *ureq, struct timespec *urem)
 {
 	return do_nanosleep(CLOCK_MONOTONIC, 0, ureq, urem);
 }
 
 long
-sys_clock_nanosleep(int clock, int flags, const struct timespec_k *ureq,
-		    struct timespec_k *urem)
+sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
+		    struct timespec *urem)
 {
 	long r = do_nanosleep(clock, flags, ureq, urem);
 

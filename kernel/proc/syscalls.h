@@ -12,7 +12,7 @@ struct rusage_k;
 struct siginfo_k;
 struct ksigaction;
 struct sigaltstack_k;
-struct timespec_k;
+struct timespec;
 struct itimerval_k;
 
 /* fork.c, exec.c, exit.c */
@@ -32,7 +32,7 @@ long sys_rt_sigprocmask(int how, const uint64_t *uset, uint64_t *uold, size_t si
 long sys_rt_sigpending(uint64_t *uset, size_t sigsetsize);
 long sys_rt_sigsuspend(const uint64_t *umask, size_t sigsetsize);
 long sys_rt_sigtimedwait(const uint64_t *uset, struct siginfo_k *uinfo,
-			 const struct timespec_k *uts, size_t sigsetsize);
+			 const struct timespec *uts, size_t sigsetsize);
 long sys_rt_sigreturn(void);
 long sys_sigaltstack(const struct sigaltstack_k *uss, struct sigaltstack_k *uold);
 long sys_pause(void);
@@ -44,7 +44,7 @@ long sys_setitimer(int which, const struct itimerval_k *unew, struct itimerval_k
 long sys_alarm(unsigned seconds);
 
 /* futex.c */
-long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec_k *uts,
+long sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *uts,
 	       uint32_t *uaddr2, uint32_t val3);
 long sys_set_robust_list(uint64_t head, size_t len);
 long sys_get_robust_list(int pid, uint64_t *uhead, size_t *ulen);
@@ -81,7 +81,7 @@ struct utsname_k;
 struct sysinfo_k;
 struct rlimit;
 struct tms_k;
-struct timeval_k;
+struct timeval;
 struct timezone_k;
 long sys_uname(struct utsname_k *ubuf);
 long sys_sethostname(const char *uname, int len);
@@ -100,12 +100,12 @@ long sys_personality(unsigned persona);
 
 /* sys_time.c */
 void time_set_boot_epoch(uint64_t unix_seconds);
-long sys_clock_gettime(int id, struct timespec_k *uts);
-long sys_clock_getres(int id, struct timespec_k *uts);
-long sys_clock_settime(int id, const struct timespec_k *uts);
-long sys_gettimeofday(struct timeval_k *utv, struct timezone_k *utz);
+long sys_clock_gettime(int id, struct timespec *uts);
+long sys_clock_getres(int id, struct timespec *uts);
+long sys_clock_settime(int id, const struct timespec *uts);
+long sys_gettimeofday(struct timeval *utv, struct timezone_k *utz);
 long sys_time(int64_t *ut);
-long sys_nanosleep(const struct timespec_k *ureq, struct timespec_k *urem);
-long sys_clock_nanosleep(int clock, int flags, const struct timespec_k *ureq,
-			 struct timespec_k *urem);
+long sys_nanosleep(const struct timespec *ureq, struct timespec *urem);
+long sys_clock_nanosleep(int clock, int flags, const struct timespec *ureq,
+			 struct timespec *urem);
 long sys_restart_syscall(void);

@@ -18,6 +18,5 @@ void rq_enqueue_locked(struct runqueue *rq, struct thread *t);
 void sched_finish_switch(void);
 struct thread *thread_adopt_boot_context(unsigned cpu, void *stack);
 void sched_start_new(struct thread *t);
-void thread_reaper_start(void);
 void sched_post_switch(void);
 void thread_announce_death(struct thread *t);

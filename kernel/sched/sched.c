@@ -475,7 +475,6 @@ void
 sched_start(void)
 {
 	clock_start_tick(sched_hz, tick);
-	thread_reaper_start();
 }
 
 void

@@ -95,6 +95,8 @@ void sched_init(void);
 /* Start the tick and make the scheduler preempt (after sched_init). */
 void sched_start(void);
 __noreturn void sched_idle_loop(void);
+/* The thread that frees dead detached threads (after the first thread exists). */
+void thread_reaper_start(void);
 
 /* Create a kernel thread; it becomes runnable at once.  NULL: no memory. */
 struct thread *thread_create(void (*fn)(void *), void *arg, const char *name);

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/*
+ * devtmpfs: a ramfs the kernel fills with a node for every registered
+ * character device, so "mount -t devtmpfs none /dev" gives a working /dev
+ * without mknod.  There is one instance, shared by every mount (as on
+ * Linux); it exists from boot, and a device registered later appears in it
+ * at once.  Users may add, remove and rename nodes in it like in any
+ * tmpfs.
+ */
+#include "fs/chrdev.h"
+#include "fs/internal.h"
+#include "fs/ramfs/ramfs.h"
+#include "core/printk.h"
+#include "lib/string.h"
+#include "uapi/errno.h"
+#include "uapi/stat.h"
+#include "uapi/statfs.h"
+
+static struct super_block *dev_sb;     /* [I] after devtmpfs_register */
+
+/* Create one node in the root of devtmpfs through the dentry cache. */
+static void
+devtmpfs_node(const char *name, uint32_t mode, dev_t dev)
+{
+	struct dentry *root = dev_sb->root, *d;
+	struct inode *dir = d_inode(root), *ino;
+	struct vfs_new nw = { S_IFCHR | (mode & 07777), 0, 0, dev };
+	size_t len = strlen(name);
+
+	mutex_lock(&dir->lock);
+	d = lookup_dentry_locked(root, name, len);
+	if (!IS_ERR(d) && !d_inode(d) && dir->iops->mknod(dir, name, len, &nw, &ino) == 0)
+		d_add(d, ino);
+	mutex_unlock(&dir->lock);
+	if (!IS_ERR(d))
+		dput(d);
+}
+
+static void
+devtmpfs_node_each(const char *name, uint32_t mode, dev_t dev, void *arg)
+{
+	devtmpfs_node(name, mode, dev);
+}
+
+static int
+devtmpfs_mount(const struct fs_type *type, const char *source, unsigned long flags,
+	       const void *data, struct super_block **out)
+{
+	*out = dev_sb;
+	return dev_sb ? 0 : -ENODEV;
+}
+
+static struct fs_type devtmpfs_type = { .name = "devtmpfs", .mount = devtmpfs_mount };
+
+void
+devtmpfs_register(void)
+{
+	if (ramfs_make_sb(&devtmpfs_type, TMPFS_MAGIC, 0755, 0, 0, &dev_sb) ||
+	    !mount_internal(dev_sb)) {
+		pr_err("devtmpfs: no memory; /dev must be made with mknod\n");
+		dev_sb = NULL;
+		return;
+	}
+	vfs_register_fs(&devtmpfs_type);
+	chrdev_for_each(devtmpfs_node_each, NULL);
+	chrdev_set_listener(devtmpfs_node);
+}

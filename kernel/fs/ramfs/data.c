@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ramfs file contents: pages from the frame allocator in a page tree.
+ *
+ * A page exists only where something was written, so holes cost nothing
+ * and read as zeros.  Writers hold the inode's lock for the whole write;
+ * the data_lock spinlock is held only to look at or change the tree, so
+ * copying to and from user memory happens with no spinlock held.  A reader
+ * takes a reference on the page it copies from, so a truncate running
+ * meanwhile cannot free it under the copy.  The fault path (readpage)
+ * takes only data_lock, never the inode's lock: a write whose source
+ * buffer is a not-yet-touched mapping of the same file faults into
+ * readpage while holding the inode lock, and must not deadlock.
+ */
+#include "fs/ramfs/ramfs.h"
+#include "fs/uio.h"
+#include "fs/vfs_ops.h"
+#include "arch/arch.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/slab.h"
+#include "uapi/errno.h"
+#include "uapi/fcntl.h"
+
+static struct ramfs_file *
+rf_of(struct inode *ino)
+{
+	return ino->priv;
+}
+
+static struct ramfs_sb *
+rsb_of(struct inode *ino)
+{
+	return ino->sb->priv;
+}
+
+int
+ramfs_file_init(struct inode *ino)
+{
+	struct ramfs_file *rf = kzalloc(sizeof(*rf));
+
+	if (!rf)
+		return -ENOMEM;
+	spin_init(&rf->data_lock, "ramfs_data");
+	ino->priv = rf;
+	return 0;
+}
+
+static struct page *
+page_of(void *va)
+{
+	return pa_to_page(virt_to_phys(va));
+}
+
+static void
+drop_page(void *va, void *rsb)
+{
+	page_put(page_of(va));
+	__atomic_sub_fetch(&((struct ramfs_sb *)rsb)->pages, 1, __ATOMIC_RELAXED);
+}
+
+/* => ino->lock held (or the inode unreachable). */
+void
+ramfs_file_resize(struct inode *ino, uint64_t size)
+{
+	struct ramfs_file *rf = rf_of(ino);
+	void *last;
+
+	spin_lock(&rf->data_lock);
+	pt_truncate(&rf->pages, DIV_ROUND_UP(size, PAGE_SIZE), drop_page, rsb_of(ino));
+	last = (size & (PAGE_SIZE - 1)) ? pt_lookup(&rf->pages, size / PAGE_SIZE) : NULL;
+	if (last)
+		memset((char *)last + (size & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+	ino->size = size;
+	ino->blocks = rf->pages.count * (PAGE_SIZE / 512);
+	spin_unlock(&rf->data_lock);
+}
+
+void
+ramfs_file_free(struct inode *ino)
+{
+	if (!ino->priv)
+		return;
+	ramfs_file_resize(ino, 0);
+	kfree(ino->priv);
+	ino->priv = NULL;
+}
+
+/* The page at index with a reference, or NULL for a hole.  Also returns the size. */
+static void *
+get_page(struct ramfs_file *rf, struct inode *ino, uint64_t index, uint64_t *size)
+{
+	void *va;
+
+	spin_lock(&rf->data_lock);
+	*size = ino->size;
+	va = pt_lookup(&rf->pages, index);
+	if (va)
+		page_get(page_of(va));
+	spin_unlock(&rf->data_lock);
+	return va;
+}
+
+static long
+ramfs_read(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct inode *ino = f->inode;
+	struct ramfs_file *rf = rf_of(ino);
+	long done = 0, r;
+
+	while (uio_resid(u)) {
+		uint64_t size, off = *pos & (PAGE_SIZE - 1), n;
+		void *va = get_page(rf, ino, *pos / PAGE_SIZE, &size);
+
+		n = *pos < size ? MIN(MIN(PAGE_SIZE - off, size - *pos), uio_resid(u)) : 0;
+		r = !n ? 0 : va ? uio_copy_out(u, (char *)va + off, n) : uio_zero_out(u, n);
+		if (va)
+			page_put(page_of(va));
+		if (r <= 0) {
+			if (r < 0 && !done)
+				return r;
+			break;
+		}
+		*pos += (uint64_t)r;
+		done += r;
+		if ((uint64_t)r < n)
+			break;
+	}
+	return done;
+}
+
+/* The page at index, made if missing.  => ino->lock held; NULL: no memory. */
+static void *
+page_for_write(struct ramfs_file *rf, struct inode *ino, uint64_t index)
+{
+	void *va = pt_lookup(&rf->pages, index);    /* only writers change the tree */
+	paddr_t pa;
+	int r;
+
+	if (va)
+		return va;
+	pa = pmm_alloc_zeroed(0);
+	if (!pa)
+		return NULL;
+	va = phys_to_virt(pa);
+	spin_lock(&rf->data_lock);
+	r = pt_insert(&rf->pages, index, va);
+	spin_unlock(&rf->data_lock);
+	if (r) {
+		pmm_free(pa, 0);
+		return NULL;
+	}
+	__atomic_add_fetch(&rsb_of(ino)->pages, 1, __ATOMIC_RELAXED);
+	return va;
+}
+
+/* One page's worth of a write.  => bytes copied or -errno. */
+static long
+write_chunk(struct inode *ino, struct uio *u, uint64_t pos)
+{
+	struct ramfs_file *rf = rf_of(ino);
+	uint64_t off = pos & (PAGE_SIZE - 1), n = MIN(PAGE_SIZE - off, uio_resid(u));
+	void *va = page_for_write(rf, ino, pos / PAGE_SIZE);
+	long r;
+
+	if (!va)
+		return -ENOSPC;
+	r = uio_copy_in(u, (char *)va + off, n);
+	if (r > 0) {
+		spin_lock(&rf->data_lock);
+		if (pos + (uint64_t)r > ino->size)
+			ino->size = pos + (uint64_t)r;
+		ino->blocks = rf->pages.count * (PAGE_SIZE / 512);
+		spin_unlock(&rf->data_lock);
+	}
+	return r;
+}
+
+static long
+ramfs_write(struct file *f, struct uio *u, uint64_t *pos)
+{
+	struct inode *ino = f->inode;
+	long done = 0, r = 0;
+
+	mutex_lock(&ino->lock);
+	if (file_flags(f) & O_APPEND)
+		*pos = ino->size;
+	if (*pos >= ino->sb->max_bytes && uio_resid(u)) {
+		mutex_unlock(&ino->lock);
+		return -EFBIG;
+	}
+	if (uio_resid(u) > ino->sb->max_bytes - *pos)
+		u->resid = ino->sb->max_bytes - *pos;
+	while (uio_resid(u)) {
+		r = write_chunk(ino, u, *pos);
+		if (r <= 0)
+			break;
+		*pos += (uint64_t)r;
+		done += r;
+	}
+	if (done)
+		inode_touch(ino, ATTR_MTIME | ATTR_CTIME);
+	mutex_unlock(&ino->lock);
+	return done ? done : r;
+}
+
+static int
+ramfs_readpage(struct file *f, uint64_t off, void *page)
+{
+	struct inode *ino = f->inode;
+	struct ramfs_file *rf = rf_of(ino);
+	uint64_t n = 0;
+	void *va;
+
+	spin_lock(&rf->data_lock);
+	va = pt_lookup(&rf->pages, off / PAGE_SIZE);
+	if (off < ino->size)
+		n = MIN((uint64_t)PAGE_SIZE, ino->size - off);
+	if (va && n)
+		memcpy(page, va, n);
+	else
+		n = 0;
+	spin_unlock(&rf->data_lock);
+	memset((char *)page + n, 0, PAGE_SIZE - n);
+	return 0;
+}
+
+static int
+ramfs_fsync(struct file *f, bool datasync)
+{
+	return 0;       /* memory is where the data lives: nothing to flush */
+}
+
+const struct file_ops ramfs_file_ops = {
+	.read = ramfs_read,
+	.write = ramfs_write,
+	.llseek = generic_file_llseek,
+	.fsync = ramfs_fsync,
+	.readpage = ramfs_readpage,
+};
