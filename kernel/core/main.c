@@ -54,8 +54,9 @@ banner(void)
 
 	arch_cpu_model(model, sizeof(model));
 	pmm_stats(&st);
-	printk("Keel: booted by %s; %llu MiB of memory (%llu MiB free); CPU: %s; "
+	printk("Keel: booted by %s (%s); %llu MiB of memory (%llu MiB free); CPU: %s; "
 	       "timer %u Hz\n", boot_info.loader,
+	       boot_info.loader_name[0] ? boot_info.loader_name : "loader unnamed",
 	       (unsigned long long)(st.total_pages >> 8),
 	       (unsigned long long)(st.free_pages >> 8), model, sched_hz);
 }
@@ -83,6 +84,7 @@ kmain(uint32_t magic, uint32_t info_phys)
 	if (boot_info.fb.text_mode)
 		vga_init();                    /* mirror the console on VGA */
 	report_cmdline();
+	boot_info_log(&boot_info);             /* loader, modules, framebuffer */
 	arch_cpu_tables_init();                /* GDT, TSS, IDT */
 	pmm_early_init(&boot_info);            /* memory map, reserved ranges */
 	kmap_init();                           /* kernel page tables, direct map */
