@@ -13,6 +13,7 @@
 #include "core/panic.h"
 #include "core/printk.h"
 #include "drivers/serial.h"
+#include "drivers/fbcon.h"
 #include "drivers/vga.h"
 #include "mm/kmap.h"
 #include "mm/pmm.h"
@@ -90,6 +91,8 @@ kmain(uint32_t magic, uint32_t info_phys)
 	kmap_init();                           /* kernel page tables, direct map */
 	pmm_init();                            /* buddy allocator over free frames */
 	kmalloc_kernel_init();                 /* slab caches, kmalloc */
+	if (!boot_info.fb.text_mode)
+		fbcon_init(&boot_info.fb);     /* mirror the console on a framebuffer */
 	arch_platform_init(&boot_info, pmm_phys_end() < (1ull << 30) ?
 			   1ull << 30 : pmm_phys_end());   /* ACPI, APICs, clocks */
 	printk_set_clock(clock_ns);            /* time stamps in the log */
