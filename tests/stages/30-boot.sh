@@ -4,6 +4,9 @@
 # serial log and QEMU's exit status (33 = the kernel's tests passed).
 #   GRUB:  the ISO from tools/mkiso.sh, multiboot 2, menu on COM1
 #   UEFI:  Keel's own loader under OVMF, from an EFI system partition
+#   BIOS:  Keel's own MBR and stage 2 from a partitioned disk with an ext2
+#          root (stage 2 reads ext2 with kernel/fs/ext2, so it is tested
+#          only where that library is in the tree)
 # (QEMU's -kernel, multiboot 1, is covered by the ktest stage.)
 # Writes PASS/FAIL lines to $RESULTS/boot.txt.
 set -u
@@ -17,7 +20,11 @@ ACCEL=$(sh scripts/accel.sh)
 OVMF=${OVMF:-/usr/share/ovmf/OVMF.fd}
 KTESTS="keel.ktest=core_*,fbcon_*"
 
-$MAKE --no-print-directory -s all "$BUILD/uefi/BOOTX64.EFI" || {
+have_ext2=0
+[ -f kernel/fs/ext2/ext2.h ] && have_ext2=1
+targets="all $BUILD/uefi/BOOTX64.EFI $BUILD/bios/mbr.bin $BUILD/bios/testvbr.bin"
+[ $have_ext2 = 1 ] && targets="$targets $BUILD/bios/stage2.bin"
+$MAKE --no-print-directory -s $targets || {
 	echo "FAIL boot/build (make failed)" >> "$out"
 	exit 1
 }
@@ -124,6 +131,91 @@ if [ -s "$dir/screen.ppm" ]; then
 	[ "$other" = 0 ] && [ "$grey" -gt 1000 ] && ok=1
 fi
 result uefi_screen_shows_console $ok "screen.ppm: ${other:-none} foreign, ${grey:-0} grey bytes"
+
+# ------------------------------------------------------------------ BIOS
+# boot_until LOG PATTERN [QEMU ARGS...]: for boots that end in a halt, not an
+# exit: wait until PATTERN shows on COM1 (or the timeout), then stop QEMU.
+boot_until() {
+	log=$1 pattern=$2
+	shift 2
+	timeout "$T" qemu-system-x86_64 $ACCEL -m 64M -smp 1 -no-reboot -display none \
+		-serial "file:$log" "$@" </dev/null 2>"$log.stderr" &
+	qpid=$!
+	n=0
+	while [ $n -lt "$T" ] && ! grep -aq "$pattern" "$log" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+	done
+	kill "$qpid" 2>/dev/null             # timeout passes the signal to QEMU
+	wait "$qpid" 2>/dev/null
+	grep -aq "$pattern" "$log" && echo 1 || echo 0
+}
+
+mbr=$BUILD/bios/mbr.bin
+stage2=$BUILD/bios/stage2.bin
+[ -f "$stage2" ] || stage2=/dev/null
+
+# Stage 1 alone: with no stage 2 it chain-loads the active partition's boot
+# sector, which checks %dl and %ds:%si and exits QEMU with 33.
+img=$dir/bios-vbr.img
+sh tools/mkdisk.sh --vbr "$BUILD/bios/testvbr.bin" "$img" "$mbr" "$stage2" "$BUILD/keel.elf"
+boot "$dir/bios-vbr.log" -monitor none -drive "file=$img,format=raw"
+st=$?
+ok=0
+[ $st = 33 ] && ok=1
+result mbr_chainloads_active_partition $ok "exit $st"
+
+# No stage 2 and no active partition: the BIOS's verdict, from stage 1.
+img=$dir/bios-noos.img
+truncate -s 1M "$img"
+dd if="$mbr" of="$img" bs=1 count=440 conv=notrunc status=none
+printf '\125\252' | dd of="$img" bs=1 seek=510 conv=notrunc status=none
+result mbr_no_operating_system \
+	"$(boot_until "$dir/bios-noos.log" 'No operating system' -monitor none \
+		-drive "file=$img,format=raw")"
+# A disk of one sector: reading sector 1 fails.
+head -c 512 "$img" > "$dir/bios-short.img"
+result mbr_disk_read_error \
+	"$(boot_until "$dir/bios-short.log" 'Disk read error' -monitor none \
+		-drive "file=$dir/bios-short.img,format=raw")"
+
+if [ $have_ext2 = 1 ]; then
+	# The whole chain: MBR, stage 2, menu on COM1, ext2, ELF, multiboot 1.
+	img=$dir/bios.img
+	sh tools/mkdisk.sh --ktest "$KTESTS" --default 1 --timeout 1 --initrd "$dir/initrd.cpio" \
+		"$img" "$mbr" "$stage2" "$BUILD/keel.elf"
+	result bios_disk_ext2_clean "$(e2fsck -fn "$img?offset=$((2048 * 512))" >/dev/null 2>&1 \
+		&& echo 1 || echo 0)"
+	log=$dir/bios.log
+	boot "$log" -monitor none -drive "file=$img,format=raw"
+	st=$?
+	ok=0
+	[ $st = 33 ] && [ "$(has "$log" 'booted by multiboot1 \(Keel BIOS loader\)')" = 1 ] && ok=1
+	result bios_stage2_ktests $ok "exit $st; see $log.txt"
+	result bios_menu_on_serial "$(has "$log" '3\. Keel: serial console only, quiet')"
+	result bios_e820_map "$(has "$log" 'memory: 0x0000100000-.* type 1')"
+	result bios_int13_extensions "$(has "$log" 'int 13h extensions \(LBA\)')"
+	result bios_initrd_module \
+		"$(has "$log" "boot: module 0: .* \\($initrd_size bytes\\) \"initrd.cpio\"")"
+
+	# The old ways: CHS reads only (stage 1 and 2), and A20 closed and
+	# reopened by the BIOS, the keyboard controller and port 0x92.
+	img=$dir/bios-chs.img
+	sh tools/mkdisk.sh --chs --a20-selftest --ktest "$KTESTS" --default 1 --timeout 0 \
+		"$img" "$mbr" "$stage2" "$BUILD/keel.elf"
+	log=$dir/bios-chs.log
+	boot "$log" -monitor none -drive "file=$img,format=raw"
+	st=$?
+	ok=0
+	[ $st = 33 ] && [ "$(has "$log" 'CHS \(forced by the MBR flag\)')" = 1 ] && ok=1
+	result bios_chs_reads $ok "exit $st; see $log.txt"
+	for m in 'the BIOS' 'the keyboard controller' 'port 0x92'; do
+		name=$(echo "$m" | sed 's/the //; s/ /_/g' | tr 'A-Z' 'a-z')
+		result "bios_a20_by_$name" "$(has "$log" "a20-test: PASS $m")"
+	done
+else
+	echo "boot: Keel's BIOS stage 2 needs kernel/fs/ext2 (not in this tree); not tested"
+fi
 
 grep -c '^PASS' "$out" | sed 's/^/boot: passed /'
 ! grep -q '^FAIL' "$out"
