@@ -12,7 +12,7 @@ BIOS_CC     := gcc -m32
 BIOS_CFLAGS := -std=gnu11 -Os -march=i686 -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Ikernel -Iinclude -Iboot \
-	-DKEEL_LOADER --param=min-pagesize=0 -MMD -MP
+	--param=min-pagesize=0 -MMD -MP
 BIOS_EXT2   := $(addprefix kernel/fs/ext2/,super.c inode.c bmap.c dir.c path.c file.c)
 BIOS_SRCS   := $(wildcard boot/bios/*.c) boot/common/elf64.c kernel/lib/string.c \
 	kernel/lib/format.c $(BIOS_EXT2)

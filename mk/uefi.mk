@@ -18,7 +18,7 @@ INITRD       ?=
 UEFI_CFLAGS  := -std=gnu11 -O2 -ffreestanding -fno-builtin -fshort-wchar -mno-red-zone \
 	-mno-stack-arg-probe -fno-stack-protector -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-int-to-void-pointer-cast -Wno-void-pointer-to-int-cast \
-	-Ikernel -Iinclude -Iboot -DKEEL_LOADER -MMD -MP
+	-Ikernel -Iinclude -Iboot -MMD -MP
 UEFI_SRCS    := $(wildcard boot/uefi/*.c) $(wildcard boot/common/*.c) \
 	kernel/lib/string.c kernel/lib/format.c
 UEFI_OBJS    := $(patsubst %.c,$(BUILD)/uefi/%.o,$(UEFI_SRCS))

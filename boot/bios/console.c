@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Stage 2's console: every character goes to the screen through the BIOS
- * (int 10h, teletype output) and to COM1 directly, so the menu works on a
- * machine with a monitor and on a serial line (`qemu -nographic`) alike.
- * Keys come from the BIOS keyboard buffer (int 16h) or COM1's receiver.
+ * Stage 2's console: every character goes to the screen and to COM1, so the
+ * menu works on a machine with a monitor and on a serial line alike.  Keys
+ * come from the BIOS keyboard buffer (int 16h) or COM1's receiver.
+ *
+ * The screen is written directly (80x25 text mode, a character and an
+ * attribute byte per cell at 0xB8000) rather than through int 10h: a BIOS
+ * with serial console redirection (SeaBIOS under `qemu -nographic`) copies
+ * int 10h output to the serial port, and every line would then appear
+ * twice there.
  */
 #include <stdarg.h>
 #include "bios/bios.h"
@@ -22,12 +27,25 @@
 #define LSR_DATA 0x01
 #define LSR_THRE 0x20
 
+#define VGA_TEXT  0xB8000u
+#define VGA_COLS  80
+#define VGA_ROWS  25
+#define VGA_ATTR  0x0700          /* light grey on black */
+#define CRTC_ADDR 0x3D4
+#define CRTC_DATA 0x3D5
+#define CRTC_CURSOR_HI 0x0E
+#define CRTC_CURSOR_LO 0x0F
+
+static volatile uint16_t *const screen = (volatile uint16_t *)VGA_TEXT;
+static unsigned row, col;
+
 void
 con_init(void)
 {
-	struct bios_regs r = { .eax = 0x0003 };     /* 80x25 colour text: a clean screen */
+	struct bios_regs r = { .eax = 0x0003 };     /* 80x25 colour text, cleared */
 
 	bios_int(0x10, &r);
+	row = col = 0;
 	outb(COM1 + UART_IER, 0);
 	outb(COM1 + UART_LCR, 0x80);                /* DLAB: set the divisor */
 	outb(COM1 + UART_DLL, 1);                   /* 115200 baud */
@@ -46,20 +64,46 @@ serial_putc(char c)
 }
 
 static void
+screen_scroll(void)
+{
+	for (unsigned i = 0; i < (VGA_ROWS - 1) * VGA_COLS; i++)
+		screen[i] = screen[i + VGA_COLS];
+	for (unsigned i = (VGA_ROWS - 1) * VGA_COLS; i < VGA_ROWS * VGA_COLS; i++)
+		screen[i] = VGA_ATTR | ' ';
+	row = VGA_ROWS - 1;
+}
+
+static void
 screen_putc(char c)
 {
-	struct bios_regs r = { .eax = 0x0E00 | (uint8_t)c, .ebx = 0x0007 };
+	unsigned pos;
 
-	bios_int(0x10, &r);
+	if (c == '\n') {
+		col = 0;
+		row++;
+	} else if (c == '\r') {
+		col = 0;
+	} else {
+		screen[row * VGA_COLS + col] = VGA_ATTR | (uint8_t)c;
+		if (++col == VGA_COLS) {
+			col = 0;
+			row++;
+		}
+	}
+	if (row == VGA_ROWS)
+		screen_scroll();
+	pos = row * VGA_COLS + col;                  /* the blinking cursor follows */
+	outb(CRTC_ADDR, CRTC_CURSOR_HI);
+	outb(CRTC_DATA, pos >> 8);
+	outb(CRTC_ADDR, CRTC_CURSOR_LO);
+	outb(CRTC_DATA, pos & 0xFF);
 }
 
 void
 con_putc(char c)
 {
-	if (c == '\n') {
-		screen_putc('\r');
+	if (c == '\n')
 		serial_putc('\r');
-	}
 	screen_putc(c);
 	serial_putc(c);
 }

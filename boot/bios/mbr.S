@@ -22,7 +22,8 @@
  *      jump there with %dl the drive and %ds:%si the partition's entry.
  *
  * Failures print "Disk read error" or "No operating system" on the screen
- * and on COM1 (int 14h) and halt.  A flag byte at offset 432 makes the MBR
+ * (int 10h; a BIOS with serial console redirection copies it to the serial
+ * port) and halt.  A flag byte at offset 432 makes the MBR
  * (and stage 2) use CHS reads even when the extensions are there, so the
  * old path can be tested on a BIOS that has both.
  */
@@ -156,14 +157,9 @@ fatal:
 	lodsb
 	testb %al, %al
 	jz 8f
-	pushw %ax
-	movb $0x0E, %ah              /* screen: teletype */
+	movb $0x0E, %ah              /* teletype output */
 	xorw %bx, %bx
 	int $0x10
-	popw %ax
-	movb $0x01, %ah              /* COM1: send */
-	xorw %dx, %dx
-	int $0x14
 	jmp fatal
 8:	hlt
 	jmp 8b

@@ -183,11 +183,17 @@ add_framebuffer(struct boot_state *bs)
 		mask_field(0x00ff00, &fb.green_pos, &fb.green_size);
 		mask_field(0x0000ff, &fb.blue_pos, &fb.blue_size);
 		break;
-	case EFI_PIXEL_BIT_MASK:
+	case EFI_PIXEL_BIT_MASK: {
+		uint32_t all = mi->red_mask | mi->green_mask | mi->blue_mask | mi->reserved_mask;
 		mask_field(mi->red_mask, &fb.red_pos, &fb.red_size);
 		mask_field(mi->green_mask, &fb.green_pos, &fb.green_size);
 		mask_field(mi->blue_mask, &fb.blue_pos, &fb.blue_size);
+		/* The pixel is as wide as its highest mask bit, in whole bytes. */
+		fb.bpp = 8;
+		while (fb.bpp < 32 && (all >> fb.bpp))
+			fb.bpp += 8;
 		break;
+	}
 	default:
 		con_printf("keel-uefi: the display has no linear framebuffer (Blt only); "
 			   "the kernel console stays on the serial port\n");
@@ -196,7 +202,7 @@ add_framebuffer(struct boot_state *bs)
 	fb.addr = gop->mode->frame_buffer_base;
 	fb.width = mi->horizontal_resolution;
 	fb.height = mi->vertical_resolution;
-	fb.pitch = mi->pixels_per_scan_line * 4;
+	fb.pitch = mi->pixels_per_scan_line * (fb.bpp / 8);
 	mb2_add_framebuffer(&bs->mb, &fb);
 	con_printf("keel-uefi: framebuffer %ux%u at %#llx\n", fb.width, fb.height,
 		   (unsigned long long)fb.addr);
