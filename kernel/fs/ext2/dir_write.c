@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Changing directories: adding, removing and re-pointing entries, making
+ * the first block of a new directory, and checking that one is empty.
+ *
+ *   add      reuse the first entry with room: an unused entry, or the
+ *            slack after a live entry's name (the entry is split); with no
+ *            room anywhere, append a new block holding just the new entry.
+ *   remove   merge the entry into the one before it (the previous rec_len
+ *            grows over it); the first entry of a block just gets inode 0.
+ *   retarget change the inode an existing name points at, in place (one
+ *            block write, so the name never points at nothing).
+ *
+ * Directories are never shrunk: emptied blocks stay, ready for reuse.
+ *
+ * Keel does not maintain htree indexes.  Before changing the names of an
+ * indexed directory it clears EXT2_INDEX_FL and writes the inode; from
+ * then on it is a plain linear directory (every block is still a valid
+ * entry block, see dir.c), which e2fsck accepts and e2fsck -D can index.
+ */
+#include "fs/ext2/internal.h"
+#include "lib/string.h"
+
+bool
+ext2_is_dots(const char *name, size_t len)
+{
+	return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+int
+ext2_check_name(const char *name, size_t len)
+{
+	if (len == 0)
+		return -ENOENT;
+	if (len > EXT2_NAME_LEN)
+		return -ENAMETOOLONG;
+	if (memchr(name, '/', len) || memchr(name, '\0', len))
+		return -EINVAL;
+	if (ext2_is_dots(name, len))
+		return -EEXIST;
+	return 0;
+}
+
+/* Forget the htree index (written first, before any entry block changes). */
+static int
+unindex(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir)
+{
+	if (!(dir->i_flags & EXT2_INDEX_FL))
+		return 0;
+	dir->i_flags &= ~EXT2_INDEX_FL;
+	return ext2_inode_store(fs, dino, dir, false);
+}
+
+static void
+fill_entry(struct ext2_fs *fs, struct ext2_dirent *de, const char *name, size_t len,
+	   uint32_t ino, unsigned ft)
+{
+	de->inode = ino;
+	de->name_len = (uint8_t)len;
+	de->file_type = (fs->flags & EXT2_FS_FILETYPE) ? (uint8_t)ft : 0;
+	memcpy(de->name, name, len);
+	memset(de->name + len, 0, EXT2_DIR_REC_LEN(len) - EXT2_DIRENT_HDR - len);
+}
+
+struct slot {
+	const char *name;
+	size_t len;
+	uint32_t ino;
+	unsigned ft;
+};
+
+static int
+slot_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+{
+	struct slot *s = arg;
+	struct ext2_dirent *de = w->de;
+	uint32_t rec = ext2_rec_len(fs, de), need = EXT2_DIR_REC_LEN(s->len);
+	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+	int err;
+
+	if (rec - used < need)
+		return 0;
+	if (used) {
+		ext2_set_rec_len(fs, de, used);
+		de = (struct ext2_dirent *)(w->block + w->off + used);
+		ext2_set_rec_len(fs, de, rec - used);
+	}
+	fill_entry(fs, de, s->name, s->len, s->ino, s->ft);
+	err = ext2_bwrite(fs, w->pblk, w->block);
+	return err ? err : 1;
+}
+
+/* A new last block holding only the entry. */
+static int
+add_block(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const struct slot *s)
+{
+	uint32_t lblk = (uint32_t)(((uint64_t)dir->i_size + fs->block_size - 1) >> fs->block_shift);
+	struct ext2_dirent *de;
+	uint32_t pblk;
+	int err;
+
+	if (((uint64_t)lblk + 1) << fs->block_shift > 0x7FFFFFFF)
+		return -ENOSPC;
+	if (!(de = ext2_buf_get(fs)))
+		return -ENOMEM;
+	memset(de, 0, fs->block_size);
+	ext2_set_rec_len(fs, de, fs->block_size);
+	fill_entry(fs, de, s->name, s->len, s->ino, s->ft);
+	err = ext2_block_append(fs, dino, dir, lblk, de, &pblk);
+	if (!err)
+		dir->i_size = (lblk + 1) << fs->block_shift;
+	ext2_free(fs, de);
+	return err;
+}
+
+/*
+ * Add name -> ino.  The caller has checked the name is new and has written
+ * the inode it names; the caller also writes *dir (size, block map) after.
+ */
+int
+ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
+	     size_t len, uint32_t ino, unsigned ft)
+{
+	struct slot s = { name, len, ino, ft };
+	int r;
+
+	if ((r = unindex(fs, dino, dir)))
+		return r;
+	r = ext2_dir_walk(fs, dir, 0, slot_fn, &s);
+	if (r < 0)
+		return r;
+	return r ? 0 : add_block(fs, dino, dir, &s);
+}
+
+static int
+remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+{
+	struct slot *s = arg;
+	int err;
+
+	if (!ext2_name_is(w->de, s->name, s->len) || w->de->inode != s->ino)
+		return 0;
+	if (w->prev == EXT2_NO_PREV) {
+		w->de->inode = 0;
+	} else {
+		struct ext2_dirent *prev = (struct ext2_dirent *)(w->block + w->prev);
+
+		ext2_set_rec_len(fs, prev, ext2_rec_len(fs, prev) + ext2_rec_len(fs, w->de));
+	}
+	err = ext2_bwrite(fs, w->pblk, w->block);
+	return err ? err : 1;
+}
+
+/* Remove the entry name, which must point at ino. */
+int
+ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
+		size_t len, uint32_t ino)
+{
+	struct slot s = { name, len, ino, 0 };
+	int r;
+
+	if ((r = unindex(fs, dino, dir)))
+		return r;
+	r = ext2_dir_walk(fs, dir, 0, remove_fn, &s);
+	if (r < 0)
+		return r;
+	return r ? 0 : -ENOENT;
+}
+
+static int
+retarget_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+{
+	struct slot *s = arg;
+	int err;
+
+	if (!ext2_name_is(w->de, s->name, s->len))
+		return 0;
+	w->de->inode = s->ino;
+	if (fs->flags & EXT2_FS_FILETYPE)
+		w->de->file_type = (uint8_t)s->ft;
+	err = ext2_bwrite(fs, w->pblk, w->block);
+	return err ? err : 1;
+}
+
+int
+ext2_dir_retarget(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		  size_t len, uint32_t ino, unsigned ft)
+{
+	struct slot s = { name, len, ino, ft };
+	int r = ext2_dir_walk(fs, dir, 0, retarget_fn, &s);
+
+	if (r < 0)
+		return r;
+	return r ? 0 : -ENOENT;
+}
+
+static int
+nonempty_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+{
+	const struct ext2_dirent *de = w->de;
+
+	return de->inode && !ext2_is_dots(de->name, de->name_len);
+}
+
+/* 0 if dir holds nothing but "." and "..", else -ENOTEMPTY. */
+int
+ext2_dir_empty(struct ext2_fs *fs, const struct ext2_inode *dir)
+{
+	int r = ext2_dir_walk(fs, dir, 0, nonempty_fn, NULL);
+
+	if (r < 0)
+		return r;
+	return r ? -ENOTEMPTY : 0;
+}
+
+/* Give the new directory ino its first block: "." and "..". */
+int
+ext2_dir_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t parent)
+{
+	uint8_t *buf = ext2_buf_get(fs);
+	struct ext2_dirent *dot, *dotdot;
+	uint32_t pblk;
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, 0, fs->block_size);
+	dot = (struct ext2_dirent *)buf;
+	fill_entry(fs, dot, ".", 1, ino, EXT2_FT_DIR);
+	ext2_set_rec_len(fs, dot, EXT2_DIR_REC_LEN(1));
+	dotdot = (struct ext2_dirent *)(buf + EXT2_DIR_REC_LEN(1));
+	fill_entry(fs, dotdot, "..", 2, parent, EXT2_FT_DIR);
+	ext2_set_rec_len(fs, dotdot, fs->block_size - EXT2_DIR_REC_LEN(1));
+	err = ext2_block_append(fs, ino, in, 0, buf, &pblk);
+	if (!err)
+		in->i_size = fs->block_size;
+	ext2_free(fs, buf);
+	return err;
+}

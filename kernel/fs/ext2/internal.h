@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ext2's private structures and the helpers its files share.  Not for use
+ * outside kernel/fs/ext2/.
+ */
+#pragma once
+
+#include "fs/ext2/ext2.h"
+#include "uapi/errno.h"
+
+/* Largest single read or write, so byte counts fit in a 32-bit long. */
+#define EXT2_IO_MAX 0x40000000u
+
+/* fs->flags */
+#define EXT2_FS_RDONLY   0x1   /* mounted read-only (asked for, or forced) */
+#define EXT2_FS_FILETYPE 0x2   /* directory entries carry a file type */
+#define EXT2_FS_WASCLEAN 0x4   /* s_state said "clean" when we mounted */
+
+/* Locks: none; the caller serializes all calls on one ext2_fs. */
+struct ext2_fs {
+	struct ext2_io *io;
+	struct ext2_env env;
+	struct ext2_super sb;          /* primary superblock; counts kept current */
+	uint8_t *gdt;                  /* the primary group descriptor table */
+	struct ext2_group_desc *gd;    /* = gdt, as an array of groups */
+	uint8_t *gdt_dirty;            /* one flag per descriptor block */
+	bool sb_dirty;
+
+	uint32_t block_size;
+	uint32_t block_shift;          /* log2(block_size) */
+	uint32_t addr_per_block;       /* block numbers per indirect block */
+	uint32_t addr_shift;           /* log2(addr_per_block) */
+	uint32_t inode_size;
+	uint32_t extra_isize;          /* i_extra_isize of new inodes */
+	uint32_t groups;
+	uint32_t gdt_blocks;
+	uint32_t blocks_count;
+	uint32_t inodes_count;
+	uint32_t first_data_block;
+	uint32_t blocks_per_group;
+	uint32_t inodes_per_group;
+	uint32_t itable_blocks;        /* inode table length per group */
+	uint32_t first_ino;
+	uint64_t max_file_size;
+	unsigned flags;
+
+	const char *error;             /* the last damage found */
+
+	/* Allocation state (alloc.c). */
+	uint8_t *bitmap;               /* one cached bitmap block */
+	uint32_t bitmap_blk;           /* which (0: none) */
+	bool bitmap_dirty;             /* frees not yet written */
+	uint32_t next_generation;
+};
+
+/* Record damage on the volume and return -EIO. */
+int ext2_corrupt(struct ext2_fs *fs, const char *what);
+
+/* Memory (super.c). */
+void *ext2_alloc(struct ext2_fs *fs, size_t size);
+void ext2_free(struct ext2_fs *fs, void *p);
+static inline void *
+ext2_buf_get(struct ext2_fs *fs)
+{
+	return ext2_alloc(fs, fs->block_size);
+}
+uint32_t ext2_now(struct ext2_fs *fs);
+
+/* Block I/O with range checks (super.c). */
+bool ext2_block_valid(const struct ext2_fs *fs, uint32_t blk);
+int ext2_bread(struct ext2_fs *fs, uint32_t blk, void *buf);
+int ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf);
+int ext2_check_writable(const struct ext2_fs *fs);
+
+/* Inodes (inode.c). */
+int ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh);
+uint64_t ext2_isize(const struct ext2_inode *in);
+void ext2_set_isize(struct ext2_inode *in, uint64_t size);
+bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in);
+bool ext2_has_blocks(const struct ext2_fs *fs, const struct ext2_inode *in);
+uint32_t ext2_group_of_ino(const struct ext2_fs *fs, uint32_t ino);
+unsigned ext2_mode_to_ft(uint32_t mode);
+
+/* Block map (bmap.c): the path to logical block lblk through the tree. */
+int ext2_bmap_path(const struct ext2_fs *fs, uint32_t lblk, uint32_t off[4]);
+
+/* Directories (dir.c). */
+#define EXT2_NO_PREV 0xFFFFFFFFu
+struct ext2_dirwalk {
+	uint32_t lblk;                 /* directory block index */
+	uint32_t pblk;                 /* its disk block */
+	uint8_t *block;                /* its contents, already checked */
+	uint32_t off;                  /* this entry's offset in the block */
+	uint32_t prev;                 /* the previous entry's, or EXT2_NO_PREV */
+	struct ext2_dirent *de;
+};
+/* Return 0 to go on, 1 to stop, or -errno. */
+typedef int (*ext2_dirwalk_fn)(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg);
+int ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
+		  ext2_dirwalk_fn fn, void *arg);
+uint32_t ext2_rec_len(const struct ext2_fs *fs, const struct ext2_dirent *de);
+void ext2_set_rec_len(const struct ext2_fs *fs, struct ext2_dirent *de, uint32_t len);
+bool ext2_name_is(const struct ext2_dirent *de, const char *name, size_t len);
+int ext2_dir_find(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		  size_t len, uint32_t *ino, unsigned *ft);
+int ext2_read_dir_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
+
+/* Superblock and descriptor write-back (mount.c). */
+void ext2_gd_dirty(struct ext2_fs *fs, uint32_t group);
+int ext2_commit(struct ext2_fs *fs, int err);
+
+/* Bitmaps (alloc.c). */
+int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk);
+int ext2_block_free(struct ext2_fs *fs, uint32_t blk);
+int ext2_inode_alloc(struct ext2_fs *fs, uint32_t parent, bool dir, uint32_t *ino);
+int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, bool dir);
+int ext2_bitmap_flush(struct ext2_fs *fs);
+uint32_t ext2_block_goal(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in,
+			 uint32_t lblk);
+
+/* Building the block map (map_write.c). */
+int ext2_bmap_set(struct ext2_fs *fs, struct ext2_inode *in, uint32_t lblk, uint32_t pblk,
+		  uint32_t goal);
+int ext2_block_append(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t lblk,
+		      const void *data, uint32_t *pblk);
+void ext2_add_sectors(struct ext2_fs *fs, struct ext2_inode *in, int nblocks);
+
+/* Truncation (truncate.c). */
+int ext2_shrink(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size);
+int ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
+
+/* Directory changes (dir_write.c). */
+int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
+		 size_t len, uint32_t ino, unsigned ft);
+int ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
+		    const char *name, size_t len, uint32_t ino);
+int ext2_dir_retarget(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		      size_t len, uint32_t ino, unsigned ft);
+int ext2_dir_empty(struct ext2_fs *fs, const struct ext2_inode *dir);
+int ext2_dir_init(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t parent);
+int ext2_check_name(const char *name, size_t len);
+bool ext2_is_dots(const char *name, size_t len);
+
+/* Dropping names (namei.c). */
+int ext2_drop_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t *orphan);
+int ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t pino,
+		  struct ext2_inode *pin, uint32_t *orphan);

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Names: create, mknod, mkdir, symlink, link, unlink and rmdir.
+ *
+ * Write order: soft updates' three rules.  ext2 has no journal, so what a
+ * crash leaves behind depends only on the order in which blocks reach the
+ * disk.  Keel's I/O layer writes through in call order, so the order of
+ * the calls below IS the order on disk, and they follow three rules
+ * (Ganger and Patt, "Metadata update performance in file systems", 1994):
+ *
+ *   1. Never point to a structure before it has been initialized.
+ *      A new inode is written before the directory entry naming it; a new
+ *      directory block ("." and "..") and a symlink's data block are
+ *      written before the inode that points at them (map_write.c, write.c).
+ *   2. Never re-use a resource before nullifying all previous pointers.
+ *      An entry is removed (block written) before the inode's link count
+ *      drops; block pointers are cleared before the bitmap frees the
+ *      blocks (truncate.c); the inode bitmap bit is cleared last.
+ *   3. Never reset the old pointer to a live resource before the new
+ *      pointer has been set.  rename writes the new name before it removes
+ *      the old one (rename.c).
+ *
+ * Link counts follow the same logic: a count goes up before the reference
+ * it counts is written, and down only after that reference is gone.  So a
+ * crash can leave a count too high, an allocated block or inode nobody
+ * points at, or a name twice (rename); e2fsck repairs each of those by
+ * freeing or recounting.  It can never leave a name pointing at a free
+ * inode or a block map pointing at a free block, which would hand one
+ * object to two owners.
+ *
+ * Every operation checks its arguments before changing anything, and ends
+ * with ext2_commit (free counts to disk).
+ */
+#include "fs/ext2/internal.h"
+#include "lib/string.h"
+
+/* The parent directory of a new name: it must exist, be live, and lack the name. */
+static int
+prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
+	       size_t len)
+{
+	uint32_t x;
+	int err;
+
+	if ((err = ext2_check_writable(fs)) || (err = ext2_check_name(name, len)))
+		return err;
+	if ((err = ext2_read_dir_inode(fs, dir, din)))
+		return err;
+	if (din->i_links_count == 0)
+		return -ENOENT;         /* removed, still open */
+	err = ext2_dir_find(fs, din, name, len, &x, NULL);
+	if (err == 0)
+		return -EEXIST;
+	return err == -ENOENT ? 0 : err;
+}
+
+/* Allocate an inode number and fill in the new inode in memory. */
+static int
+new_inode(struct ext2_fs *fs, uint32_t dir, const struct ext2_new *nw, struct ext2_inode *in,
+	  uint32_t *ino)
+{
+	bool isdir = EXT2_S_ISDIR(nw->mode);
+	uint32_t now = ext2_now(fs);
+	int err;
+
+	if ((err = ext2_inode_alloc(fs, dir, isdir, ino)))
+		return err;
+	memset(in, 0, sizeof(*in));
+	in->i_mode = (uint16_t)nw->mode;
+	in->i_uid = (uint16_t)nw->uid;
+	in->i_uid_high = (uint16_t)(nw->uid >> 16);
+	in->i_gid = (uint16_t)nw->gid;
+	in->i_gid_high = (uint16_t)(nw->gid >> 16);
+	in->i_atime = in->i_ctime = in->i_mtime = now;
+	in->i_links_count = isdir ? 2 : 1;
+	in->i_generation = ++fs->next_generation;
+	in->i_extra_isize = (uint16_t)fs->extra_isize;
+	in->i_crtime = now;
+	return 0;
+}
+
+/* Undo a new inode nothing names yet: free its blocks, then its number. */
+static void
+undo_new(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+{
+	in->i_links_count = 0;
+	ext2_evict(fs, ino, in);
+}
+
+/*
+ * The common tail of every create: write the initialized inode, then the
+ * entry naming it, then the parent (times, and size if it grew).
+ */
+static int
+link_new(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name, size_t len,
+	 uint32_t ino, struct ext2_inode *in)
+{
+	int err;
+
+	if ((err = ext2_inode_store(fs, ino, in, true)) ||
+	    (err = ext2_dir_add(fs, dir, din, name, len, ino, ext2_mode_to_ft(in->i_mode)))) {
+		undo_new(fs, ino, in);
+		return err;
+	}
+	din->i_mtime = din->i_ctime = ext2_now(fs);
+	return ext2_inode_store(fs, dir, din, false);
+}
+
+/* Linux's device number encodings (see decode_rdev in inode.c). */
+static void
+encode_rdev(struct ext2_inode *in, uint32_t major, uint32_t minor)
+{
+	if (major < 256 && minor < 256)
+		in->i_block[0] = major << 8 | minor;
+	else
+		in->i_block[1] = (minor & 0xff) | (major & 0xfff) << 8 | (minor & ~0xffu) << 12;
+}
+
+int
+ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+	   const struct ext2_new *nw, uint32_t *ino)
+{
+	struct ext2_inode din, in;
+	struct ext2_new n = *nw;
+	uint32_t type = n.mode & EXT2_S_IFMT;
+	int err;
+
+	if (type == 0)
+		n.mode |= type = EXT2_S_IFREG;
+	if (type == EXT2_S_IFDIR || type == EXT2_S_IFLNK || ext2_mode_to_ft(type) == EXT2_FT_UNKNOWN)
+		return -EINVAL;
+	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = new_inode(fs, dir, &n, &in, ino)))
+		return err;
+	if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK)
+		encode_rdev(&in, n.rdev_major, n.rdev_minor);
+	return ext2_commit(fs, link_new(fs, dir, &din, name, len, *ino, &in));
+}
+
+int
+ext2_create(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+	    const struct ext2_new *nw, uint32_t *ino)
+{
+	struct ext2_new n = *nw;
+
+	n.mode = EXT2_S_IFREG | (n.mode & 07777);
+	return ext2_mknod(fs, dir, name, len, &n, ino);
+}
+
+int
+ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+	   const struct ext2_new *nw, uint32_t *ino)
+{
+	struct ext2_inode din, in;
+	struct ext2_new n = *nw;
+	int err;
+
+	n.mode = EXT2_S_IFDIR | (n.mode & 07777);
+	if ((err = prepare_parent(fs, dir, &din, name, len)))
+		return err;
+	if (din.i_links_count >= EXT2_LINK_MAX)
+		return -EMLINK;
+	if ((err = new_inode(fs, dir, &n, &in, ino)))
+		return err;
+	/* The parent's count covers the new ".." before that entry exists. */
+	din.i_links_count++;
+	if ((err = ext2_inode_store(fs, dir, &din, false)) ||
+	    (err = ext2_dir_init(fs, *ino, &in, dir)) ||
+	    (err = link_new(fs, dir, &din, name, len, *ino, &in))) {
+		if (in.i_links_count)
+			undo_new(fs, *ino, &in);
+		din.i_links_count--;
+		ext2_inode_store(fs, dir, &din, false);
+	}
+	return ext2_commit(fs, err);
+}
+
+int
+ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, const char *target,
+	     size_t tlen, const struct ext2_new *nw, uint32_t *ino)
+{
+	struct ext2_inode din, in;
+	struct ext2_new n = *nw;
+	uint8_t *buf;
+	uint32_t blk;
+	int err;
+
+	if (tlen == 0)
+		return -ENOENT;
+	if (tlen >= fs->block_size || tlen >= EXT2_PATH_MAX)
+		return -ENAMETOOLONG;
+	n.mode = EXT2_S_IFLNK | 0777;
+	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = new_inode(fs, dir, &n, &in, ino)))
+		return err;
+	in.i_size = (uint32_t)tlen;
+	if (tlen <= EXT2_FAST_SYMLINK_MAX) {
+		memcpy(in.i_block, target, tlen);       /* fast: the text is the block map */
+		return ext2_commit(fs, link_new(fs, dir, &din, name, len, *ino, &in));
+	}
+	if (!(buf = ext2_buf_get(fs))) {
+		err = -ENOMEM;
+	} else {
+		memset(buf, 0, fs->block_size);
+		memcpy(buf, target, tlen);
+		err = ext2_block_append(fs, *ino, &in, 0, buf, &blk);
+		ext2_free(fs, buf);
+	}
+	if (err)
+		undo_new(fs, *ino, &in);
+	else
+		err = link_new(fs, dir, &din, name, len, *ino, &in);
+	return ext2_commit(fs, err);
+}
+
+int
+ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size_t len)
+{
+	struct ext2_inode din, in;
+	int err;
+
+	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = ext2_inode_read(fs, ino, &in)))
+		return err;
+	if (EXT2_S_ISDIR(in.i_mode))
+		return -EPERM;
+	if (in.i_links_count == 0)
+		return -ENOENT;
+	if (in.i_links_count >= EXT2_LINK_MAX)
+		return -EMLINK;
+	in.i_links_count++;             /* count first, then the new name */
+	in.i_ctime = ext2_now(fs);
+	if ((err = ext2_inode_store(fs, ino, &in, false)))
+		return ext2_commit(fs, err);
+	err = ext2_dir_add(fs, dir, &din, name, len, ino, ext2_mode_to_ft(in.i_mode));
+	if (err) {
+		in.i_links_count--;
+		ext2_inode_store(fs, ino, &in, false);
+	} else {
+		din.i_mtime = din.i_ctime = ext2_now(fs);
+		err = ext2_inode_store(fs, dir, &din, false);
+	}
+	return ext2_commit(fs, err);
+}
+
+/*
+ * One link of ino is gone from disk: drop the count, and free the inode if
+ * that was the last (or hand it to the caller as an orphan).
+ */
+int
+ext2_drop_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t *orphan)
+{
+	if (in->i_links_count)
+		in->i_links_count--;
+	in->i_ctime = ext2_now(fs);
+	if (in->i_links_count)
+		return ext2_inode_store(fs, ino, in, false);
+	if (!orphan)
+		return ext2_evict(fs, ino, in);
+	*orphan = ino;
+	return ext2_inode_store(fs, ino, in, false);
+}
+
+/*
+ * A directory's name is gone from disk (rmdir, or rename over it): free
+ * its blocks, and its ".." with them; then drop the parent's count for
+ * that ".."; last free the inode (or hand it over as an orphan).
+ */
+int
+ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t pino,
+	      struct ext2_inode *pin, uint32_t *orphan)
+{
+	int err;
+
+	in->i_links_count = 0;
+	in->i_ctime = ext2_now(fs);
+	if (!orphan)
+		in->i_dtime = in->i_ctime;
+	if ((err = ext2_shrink(fs, ino, in, 0)))
+		return err;
+	if (pin->i_links_count > 2)
+		pin->i_links_count--;
+	pin->i_mtime = pin->i_ctime = ext2_now(fs);
+	if ((err = ext2_inode_store(fs, pino, pin, false)))
+		return err;
+	if (orphan) {
+		*orphan = ino;
+		return 0;
+	}
+	return ext2_evict(fs, ino, in);
+}
+
+/* Look name up in dir for removal; fills din, *ino and in. */
+static int
+prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
+	       size_t len, uint32_t *ino, struct ext2_inode *in)
+{
+	int err;
+
+	if ((err = ext2_check_writable(fs)))
+		return err;
+	if (len > EXT2_NAME_LEN)
+		return -ENAMETOOLONG;
+	if ((err = ext2_read_dir_inode(fs, dir, din)) ||
+	    (err = ext2_dir_find(fs, din, name, len, ino, NULL)))
+		return err;
+	return ext2_inode_read(fs, *ino, in);
+}
+
+int
+ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
+{
+	struct ext2_inode din, in;
+	uint32_t ino;
+	int err;
+
+	if (orphan)
+		*orphan = 0;
+	if (ext2_is_dots(name, len))
+		return -EISDIR;
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in)))
+		return err;
+	if (EXT2_S_ISDIR(in.i_mode))
+		return -EISDIR;
+	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
+		return ext2_commit(fs, err);
+	din.i_mtime = din.i_ctime = ext2_now(fs);
+	if ((err = ext2_inode_store(fs, dir, &din, false)))
+		return ext2_commit(fs, err);
+	return ext2_commit(fs, ext2_drop_link(fs, ino, &in, orphan));
+}
+
+/* rmdir: the name goes first, then everything ext2_drop_dir does. */
+int
+ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
+{
+	struct ext2_inode din, in;
+	uint32_t ino;
+	int err;
+
+	if (orphan)
+		*orphan = 0;
+	if (ext2_is_dots(name, len))
+		return len == 1 ? -EINVAL : -ENOTEMPTY;
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in)))
+		return err;
+	if (!EXT2_S_ISDIR(in.i_mode))
+		return -ENOTDIR;
+	if (ino == EXT2_ROOT_INO || ino == dir)
+		return ino == dir ? ext2_corrupt(fs, "directory entry names its own directory") : -EBUSY;
+	if ((err = ext2_dir_empty(fs, &in)))
+		return err;
+	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
+		return ext2_commit(fs, err);
+	return ext2_commit(fs, ext2_drop_dir(fs, ino, &in, dir, &din, orphan));
+}

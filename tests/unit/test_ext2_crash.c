@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// ext2 write order: cut every operation's writes at every point, as a crash would;
+// e2fsck may find leaks and high counts, never a pointer to something free or unwritten.
+// UNIT_SRCS: tests/unit/ext2_host.c kernel/fs/ext2/super.c kernel/fs/ext2/inode.c kernel/fs/ext2/bmap.c kernel/fs/ext2/dir.c kernel/fs/ext2/path.c kernel/fs/ext2/file.c kernel/fs/ext2/mount.c kernel/fs/ext2/alloc.c kernel/fs/ext2/map_write.c kernel/fs/ext2/truncate.c kernel/fs/ext2/write.c kernel/fs/ext2/dir_write.c kernel/fs/ext2/namei.c kernel/fs/ext2/rename.c
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "unit.h"
+#include "ext2_host.h"
+
+#define ROOT EXT2_ROOT_INO
+
+/*
+ * What e2fsck may say after a crash under soft updates: blocks or inodes
+ * marked in use that nothing uses ("-" bitmap differences, unattached
+ * inodes), counts too high, sizes and block counts behind, summaries out
+ * of date, and rename's brief second name.  Everything else (an entry
+ * naming a free inode, a "+" bitmap difference, a count too low, a
+ * directory block that is garbage) means the order was wrong.
+ */
+static const char *const benign[] = {
+	"Pass ", "e2fsck ", "Fix? no", "Clear? no", "Connect to /lost+found? no",
+	"Free blocks count wrong", "Free inodes count wrong", "Directories count wrong",
+	"Unattached inode", "Unattached zero-length inode", "WARNING: Filesystem still has errors",
+	", i_size is ", ", i_blocks is ", "is a link to directory", "Unconnected directory inode",
+	"has zero dtime",
+};
+
+static bool
+line_ok(const char *line)
+{
+	long have, want;
+	const char *p;
+
+	if (!*line || strstr(line, " files ("))
+		return true;
+	if (strstr(line, "bitmap differences:"))
+		return !strchr(line, '+');      /* "+n": in use but marked free */
+	if ((p = strstr(line, " ref count is ")) &&
+	    sscanf(p, " ref count is %ld, should be %ld", &have, &want) == 2)
+		return have > want;             /* too high is a leak; too low, a danger */
+	if (strstr(line, "has deleted/unused inode") || strstr(line, "directory corrupted") ||
+	    strstr(line, "illegal") || strstr(line, "zero-length directory"))
+		return false;
+	if (strstr(line, "'..' in ") && strstr(line, "should be"))
+		return true;                    /* rename: ".." still names the old parent */
+	for (size_t i = 0; i < ARRAY_SIZE(benign); i++)
+		if (strstr(line, benign[i]))
+			return true;
+	return false;
+}
+
+static bool
+only_benign(char *out)
+{
+	bool ok = true;
+
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
+		if (!line_ok(line)) {
+			printf("  after a crash: %s\n", line);
+			ok = false;
+		}
+	return ok;
+}
+
+static void
+apply(const char *img, const struct eh_disk *d, size_t n)
+{
+	int fd = open(img, O_RDWR);
+
+	for (size_t i = 0; i < n; i++)
+		if (pwrite(fd, d->log[i].data, d->log[i].len, (off_t)d->log[i].off) !=
+		    (ssize_t)d->log[i].len)
+			abort();
+	close(fd);
+}
+
+typedef void (*step_fn)(struct ext2_fs *fs);
+
+/*
+ * Make a small volume and prepare it; record the writes of one operation;
+ * then rebuild the volume as a crash would leave it after every prefix of
+ * those writes, and ask e2fsck.
+ */
+static void
+crash_test(const char *name, step_fn prepare, step_fn op)
+{
+	const char *img = eh_path("crash.img"), *before = eh_path("crash-before.img");
+	const char *cut = eh_path("crash-cut.img");
+	struct eh_disk d;
+	struct ext2_fs *fs;
+
+	CHECK_EQ(eh_mkfs(img, 1024, 1024, NULL, "-N 64"), 0);
+	fs = eh_mount(&d, img, 0);
+	if (prepare)
+		prepare(fs);
+	CHECK_EQ(ext2_sync(fs), 0);
+	CHECK_EQ(eh_copy(img, before), 0);
+	d.record = true;
+	op(fs);
+	d.record = false;
+	CHECK(d.nlog > 1);
+	for (size_t k = 0; k <= d.nlog; k++) {
+		char *out;
+
+		CHECK_EQ(eh_copy(before, cut), 0);
+		apply(cut, &d, k);
+		out = eh_capture("e2fsck -fn '%s' 2>&1", cut);
+		if (getenv("EXT2_CRASH_VERBOSE"))
+			printf("--- %s after %zu of %zu writes:\n%s", name, k, d.nlog, out);
+		if (!only_benign(out)) {
+			printf("  ^ %s, crash after %zu of %zu writes\n", name, k, d.nlog);
+			CHECK(!"a crash leaves a dangerous inconsistency");
+		}
+		free(out);
+	}
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+}
+
+
+static uint32_t
+at(struct ext2_fs *fs, const char *path)
+{
+	uint32_t ino = eh_lookup(fs, path);
+
+	CHECK(ino != 0);
+	return ino;
+}
+
+static void
+fill(struct ext2_fs *fs, const char *path, size_t len)
+{
+	static uint8_t buf[400 * 1024];
+	uint32_t ino;
+
+	eh_fill(buf, len, 1);
+	CHECK_EQ(eh_create(fs, ROOT, path, 0644, &ino), 0);
+	CHECK_EQ(ext2_write(fs, ino, 0, buf, len), (long)len);
+}
+
+static void
+prep_dirs(struct ext2_fs *fs)
+{
+	uint32_t a, b, x;
+
+	CHECK_EQ(eh_mkdir(fs, ROOT, "a", &a), 0);
+	CHECK_EQ(eh_mkdir(fs, ROOT, "b", &b), 0);
+	CHECK_EQ(eh_mkdir(fs, a, "sub", &x), 0);
+	CHECK_EQ(eh_create(fs, x, "inner", 0644, &x), 0);
+	CHECK_EQ(eh_mkdir(fs, b, "empty", &x), 0);
+	CHECK_EQ(eh_create(fs, a, "f", 0644, &x), 0);
+	CHECK_EQ(ext2_write(fs, x, 0, "f data", 6), 6);
+	CHECK_EQ(eh_create(fs, b, "g", 0644, &x), 0);
+	CHECK_EQ(ext2_write(fs, x, 0, "g data", 6), 6);
+}
+
+static void
+prep_file(struct ext2_fs *fs)
+{
+	fill(fs, "f", 20 * 1024);
+}
+
+static void
+prep_big(struct ext2_fs *fs)
+{
+	fill(fs, "f", 300 * 1024);
+}
+
+static void
+prep_full_dir(struct ext2_fs *fs)
+{
+	char name[64];
+	uint32_t d, x;
+
+	CHECK_EQ(eh_mkdir(fs, ROOT, "d", &d), 0);
+	for (int i = 0; i < 34; i++) {    /* 34 * 28 + 24 bytes: the next one needs a block */
+		snprintf(name, sizeof(name), "name-of-twenty-%04d", i);
+		CHECK_EQ(eh_create(fs, d, name, 0644, &x), 0);
+	}
+}
+
+static void
+op_create(struct ext2_fs *fs)
+{
+	uint32_t ino;
+
+	CHECK_EQ(eh_create(fs, ROOT, "new", 0644, &ino), 0);
+}
+
+static void
+op_mkdir(struct ext2_fs *fs)
+{
+	uint32_t ino;
+
+	CHECK_EQ(eh_mkdir(fs, at(fs, "/a"), "newdir", &ino), 0);
+}
+
+static void
+op_symlink(struct ext2_fs *fs)
+{
+	static const char t[] = "a/target/path/that/is/much/longer/than/sixty/bytes/so/it/takes/a/block";
+	struct ext2_new nw = { .mode = 0777 };
+	uint32_t ino;
+
+	CHECK_EQ(ext2_symlink(fs, ROOT, "sl", 2, t, sizeof(t) - 1, &nw, &ino), 0);
+}
+
+static void
+op_link(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_link(fs, at(fs, "/a/f"), at(fs, "/b"), "f-too", 5), 0);
+}
+
+static void
+op_extend(struct ext2_fs *fs)
+{
+	static uint8_t buf[8 * 1024];
+
+	CHECK_EQ(ext2_write(fs, at(fs, "/f"), 11 * 1024, buf, sizeof(buf)), (long)sizeof(buf));
+}
+
+static void
+op_hole_dind(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_write(fs, at(fs, "/f"), 300 * 1024, "x", 1), 1);
+}
+
+static void
+op_truncate(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_truncate(fs, at(fs, "/f"), 5 * 1024 + 1), 0);
+}
+
+static void
+op_unlink(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_unlink(fs, ROOT, "f", 1, NULL), 0);
+}
+
+static void
+op_rmdir(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_rmdir(fs, at(fs, "/b"), "empty", 5, NULL), 0);
+}
+
+static void
+op_rename_replace(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_rename(fs, at(fs, "/a"), "f", 1, at(fs, "/b"), "g", 1, NULL), 0);
+}
+
+static void
+op_rename_dir(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_rename(fs, at(fs, "/a"), "sub", 3, at(fs, "/b"), "moved", 5, NULL), 0);
+}
+
+static void
+op_rename_dir_over(struct ext2_fs *fs)
+{
+	CHECK_EQ(ext2_rename(fs, at(fs, "/a"), "sub", 3, at(fs, "/b"), "empty", 5, NULL), 0);
+}
+
+static void
+op_grow_dir(struct ext2_fs *fs)
+{
+	uint32_t ino;
+
+	CHECK_EQ(eh_create(fs, at(fs, "/d"), "one-more-name-please", 0644, &ino), 0);
+}
+
+TEST(crash_during_create)          { crash_test("create", NULL, op_create); }
+TEST(crash_during_mkdir)           { crash_test("mkdir", prep_dirs, op_mkdir); }
+TEST(crash_during_slow_symlink)    { crash_test("symlink", NULL, op_symlink); }
+TEST(crash_during_link)            { crash_test("link", prep_dirs, op_link); }
+TEST(crash_during_write_extend)    { crash_test("extend", prep_file, op_extend); }
+TEST(crash_during_write_dind_hole) { crash_test("dind", prep_file, op_hole_dind); }
+TEST(crash_during_truncate)        { crash_test("truncate", prep_big, op_truncate); }
+TEST(crash_during_unlink)          { crash_test("unlink", prep_big, op_unlink); }
+TEST(crash_during_rmdir)           { crash_test("rmdir", prep_dirs, op_rmdir); }
+TEST(crash_during_rename_replace)  { crash_test("rename", prep_dirs, op_rename_replace); }
+TEST(crash_during_rename_dir)      { crash_test("rename dir", prep_dirs, op_rename_dir); }
+TEST(crash_during_rename_dir_over) { crash_test("rename dir", prep_dirs, op_rename_dir_over); }
+TEST(crash_during_directory_growth) { crash_test("grow dir", prep_full_dir, op_grow_dir); }
