@@ -33,15 +33,26 @@ struct boot_module {
 	char name[64];
 };
 
+/*
+ * A linear framebuffer (UEFI GOP, VBE) or VGA text mode.  For a direct-colour
+ * framebuffer each of red, green and blue is a bit field of a pixel: `size`
+ * bits starting at bit `pos`.
+ */
+struct boot_fb_field {
+	uint8_t pos, size;
+};
+
 struct boot_fb {
 	uint64_t addr;             /* physical; 0 = no framebuffer */
 	uint32_t width, height, pitch;
 	uint8_t bpp;
 	bool text_mode;            /* VGA text at 0xB8000 */
+	struct boot_fb_field red, green, blue;
 };
 
 struct boot_info {
-	const char *loader;        /* "multiboot1", "multiboot2", ... */
+	const char *loader;        /* the protocol: "multiboot1", "multiboot2" */
+	char loader_name[64];      /* who spoke it: "qemu", "GRUB 2.06", "Keel UEFI loader" */
 	char cmdline[BOOT_CMDLINE_MAX];
 	unsigned nmmap;
 	struct mem_range mmap[BOOT_MAX_MMAP];
@@ -57,3 +68,5 @@ extern struct boot_info boot_info;
 /* Fill boot_info from a multiboot 1 or 2 information block.  false: unknown magic. */
 bool multiboot_parse(struct boot_info *bi, uint32_t magic, const void *info,
 		     uint64_t info_phys);
+/* Log what the loader handed over (the memory map at debug level). */
+void boot_info_log(const struct boot_info *bi);

@@ -15,6 +15,7 @@
 #include "drivers/mem.h"
 #include "drivers/random.h"
 #include "drivers/serial.h"
+#include "drivers/fbcon.h"
 #include "drivers/vga.h"
 #include "fs/vfs.h"
 #include "ipc/pipe.h"
@@ -70,8 +71,9 @@ banner(void)
 
 	arch_cpu_model(model, sizeof(model));
 	pmm_stats(&st);
-	printk("Keel: booted by %s; %llu MiB of memory (%llu MiB free); CPU: %s; "
+	printk("Keel: booted by %s (%s); %llu MiB of memory (%llu MiB free); CPU: %s; "
 	       "timer %u Hz\n", boot_info.loader,
+	       boot_info.loader_name[0] ? boot_info.loader_name : "loader unnamed",
 	       (unsigned long long)(st.total_pages >> 8),
 	       (unsigned long long)(st.free_pages >> 8), model, sched_hz);
 }
@@ -189,6 +191,7 @@ kmain(uint32_t magic, uint32_t info_phys)
 	if (boot_info.fb.text_mode)
 		vga_init();                    /* mirror the console on VGA */
 	report_cmdline();
+	boot_info_log(&boot_info);             /* loader, modules, framebuffer */
 	arch_cpu_tables_init();                /* GDT, TSS, IDT */
 	pmm_early_init(&boot_info);            /* memory map, reserved ranges */
 	kmap_init();                           /* kernel page tables, direct map */
@@ -196,6 +199,8 @@ kmain(uint32_t magic, uint32_t info_phys)
 	kmalloc_kernel_init();                 /* slab caches, kmalloc */
 	vm_init();                             /* VMA cache, the zero page */
 	vm_trap_init();                        /* page faults -> vm_fault() */
+	if (!boot_info.fb.text_mode)
+		fbcon_init(&boot_info.fb);     /* mirror the console on a framebuffer */
 	arch_platform_init(&boot_info, pmm_phys_end() < (1ull << 30) ?
 			   1ull << 30 : pmm_phys_end());   /* ACPI, APICs, clocks */
 	printk_set_clock(clock_ns);            /* time stamps in the log */

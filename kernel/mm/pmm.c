@@ -76,13 +76,17 @@ pmm_early_init(struct boot_info *bi)
 	if (bi->mb_info_phys)
 		reserve(bi->mb_info_phys, bi->mb_info_phys + MAX(bi->mb_info_len, 4096ull));
 
-	/* The bump allocator takes the highest usable range below 4 GiB. */
+	/*
+	 * The bump allocator takes the largest usable range above 1 MiB and
+	 * below 4 GiB: UEFI firmware leaves only small pieces near the top.
+	 */
 	for (unsigned i = 0; i < nmmap; i++) {
-		uint64_t lo = mmap[i].base, hi = MIN(mmap[i].base + mmap[i].len, LOW_4G);
-		if (mmap[i].type != MEM_USABLE || hi <= lo || hi <= early_top)
+		uint64_t lo = ALIGN_UP(MAX(mmap[i].base, 1ull << 20), PAGE_SIZE);
+		uint64_t hi = ALIGN_DOWN(MIN(mmap[i].base + mmap[i].len, LOW_4G), PAGE_SIZE);
+		if (mmap[i].type != MEM_USABLE || hi <= lo || hi - lo <= early_top - early_limit)
 			continue;
-		early_top = ALIGN_DOWN(hi, PAGE_SIZE);
-		early_limit = ALIGN_UP(MAX(lo, 1ull << 20), PAGE_SIZE);
+		early_top = hi;
+		early_limit = lo;
 	}
 	early_low = early_top;
 }
@@ -130,9 +134,12 @@ pmm_init(void)
 	/* The frame array: contiguous pages from the bump allocator. */
 	for (uint64_t done = 0; done < bytes; done += PAGE_SIZE) {
 		paddr_t pa = pmm_early_alloc();
-		if (!pa || (first && pa != first - PAGE_SIZE))
+		if (!pa)
 			panic("pmm: no contiguous room for the frame array (%llu KiB)",
 			      (unsigned long long)(bytes >> 10));
+		/* A reserved page (a boot module, say) broke the run: start below it. */
+		if (first && pa != first - PAGE_SIZE)
+			done = 0;
 		first = pa;
 	}
 	pages = phys_to_virt(first);

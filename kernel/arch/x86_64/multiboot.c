@@ -10,6 +10,7 @@
  */
 #include "arch/bootinfo.h"
 #include "arch/arch.h"
+#include "core/printk.h"
 #include "lib/string.h"
 
 #define MB1_BOOT_MAGIC 0x2BADB002
@@ -21,6 +22,10 @@
 #define MB1_INFO_MMAP    (1u << 6)
 #define MB1_INFO_LOADER  (1u << 9)
 #define MB1_INFO_FB      (1u << 12)
+
+/* Framebuffer types, the same numbers in multiboot 1 and 2. */
+#define MB_FB_RGB  1
+#define MB_FB_TEXT 2
 
 struct boot_info boot_info;
 
@@ -35,6 +40,7 @@ struct __packed mb1_info {
 	uint64_t fb_addr;
 	uint32_t fb_pitch, fb_width, fb_height;
 	uint8_t fb_bpp, fb_type;
+	uint8_t fb_color[6];      /* RGB: red pos, size, green pos, size, blue pos, size */
 };
 
 struct __packed mb1_mmap {
@@ -95,10 +101,21 @@ copy_cmdline(struct boot_info *bi, const char *s)
 	strlcpy(bi->cmdline, s, sizeof(bi->cmdline));
 }
 
+/* The red, green and blue bit fields of a direct-colour framebuffer. */
+static void
+set_fb_colors(struct boot_fb *fb, const uint8_t c[6])
+{
+	fb->red = (struct boot_fb_field){ c[0], c[1] };
+	fb->green = (struct boot_fb_field){ c[2], c[3] };
+	fb->blue = (struct boot_fb_field){ c[4], c[5] };
+}
+
 static void
 parse_mb1(struct boot_info *bi, const struct mb1_info *mb)
 {
 	bi->loader = "multiboot1";
+	if (mb->flags & MB1_INFO_LOADER)
+		strlcpy(bi->loader_name, p2v(mb->boot_loader_name), sizeof(bi->loader_name));
 	if (mb->flags & MB1_INFO_CMDLINE)
 		copy_cmdline(bi, p2v(mb->cmdline));
 	if (mb->flags & MB1_INFO_MMAP) {
@@ -124,7 +141,9 @@ parse_mb1(struct boot_info *bi, const struct mb1_info *mb)
 		bi->fb.height = mb->fb_height;
 		bi->fb.pitch = mb->fb_pitch;
 		bi->fb.bpp = mb->fb_bpp;
-		bi->fb.text_mode = mb->fb_type == 2;
+		bi->fb.text_mode = mb->fb_type == MB_FB_TEXT;
+		if (mb->fb_type == MB_FB_RGB)
+			set_fb_colors(&bi->fb, mb->fb_color);
 	} else {
 		bi->fb.text_mode = true;
 	}
@@ -144,7 +163,11 @@ mb2_tag(struct boot_info *bi, uint32_t type, const uint8_t *t, uint64_t tag_phys
 	memcpy(&size, t + 4, 4);
 	switch (type) {
 	case MB2_TAG_CMDLINE:
+		/* Unlike multiboot 1, this holds only the arguments, not the file name. */
 		strlcpy(bi->cmdline, (const char *)t + 8, sizeof(bi->cmdline));
+		break;
+	case MB2_TAG_LOADER:
+		strlcpy(bi->loader_name, (const char *)t + 8, sizeof(bi->loader_name));
 		break;
 	case MB2_TAG_MODULE: {
 		uint32_t s, e;
@@ -172,7 +195,9 @@ mb2_tag(struct boot_info *bi, uint32_t type, const uint8_t *t, uint64_t tag_phys
 		memcpy(&bi->fb.width, t + 20, 4);
 		memcpy(&bi->fb.height, t + 24, 4);
 		bi->fb.bpp = t[28];
-		bi->fb.text_mode = t[29] == 2;
+		bi->fb.text_mode = t[29] == MB_FB_TEXT;
+		if (t[29] == MB_FB_RGB && size >= 38)
+			set_fb_colors(&bi->fb, t + 32);
 		break;
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
@@ -220,4 +245,44 @@ multiboot_parse(struct boot_info *bi, uint32_t magic, const void *info,
 	}
 	bi->loader = "unknown";
 	return false;
+}
+
+static const char *
+mem_type_name(uint32_t type)
+{
+	switch (type) {
+	case MEM_USABLE: return "usable";
+	case MEM_RESERVED: return "reserved";
+	case MEM_ACPI_RECLAIM: return "ACPI data";
+	case MEM_ACPI_NVS: return "ACPI NVS";
+	case MEM_BAD: return "unusable";
+	default: return "unknown";
+	}
+}
+
+void
+boot_info_log(const struct boot_info *bi)
+{
+	pr_info("boot: loaded by %s (%s)\n", bi->loader,
+		bi->loader_name[0] ? bi->loader_name : "loader unnamed");
+	for (unsigned i = 0; i < bi->nmmap; i++)
+		pr_debug("boot: memory 0x%016llx-0x%016llx %s\n",
+			 (unsigned long long)bi->mmap[i].base,
+			 (unsigned long long)(bi->mmap[i].base + bi->mmap[i].len - 1),
+			 mem_type_name(bi->mmap[i].type));
+	for (unsigned i = 0; i < bi->nmodules; i++)
+		pr_info("boot: module %u: %#llx-%#llx (%llu bytes) \"%s\"\n", i,
+			(unsigned long long)bi->modules[i].start,
+			(unsigned long long)bi->modules[i].end,
+			(unsigned long long)(bi->modules[i].end - bi->modules[i].start),
+			bi->modules[i].name);
+	if (bi->fb.addr && !bi->fb.text_mode)
+		pr_info("boot: framebuffer %ux%u, %u bpp, pitch %u, at %#llx\n", bi->fb.width,
+			bi->fb.height, bi->fb.bpp, bi->fb.pitch, (unsigned long long)bi->fb.addr);
+	else if (bi->fb.text_mode)
+		pr_info("boot: VGA text mode\n");
+	else
+		pr_info("boot: no framebuffer from the loader\n");
+	if (bi->rsdp)
+		pr_info("boot: ACPI RSDP copy at %#llx\n", (unsigned long long)bi->rsdp);
 }
