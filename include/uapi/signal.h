@@ -68,6 +68,7 @@
 #define BUS_ADRALN  1
 #define BUS_ADRERR  2
 #define ILL_ILLOPC  1
+#define ILL_ILLOPN  2
 #define ILL_PRVOPC  5
 #define FPE_INTDIV  1
 #define FPE_INTOVF  2

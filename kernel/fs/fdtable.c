@@ -160,22 +160,31 @@ set_cloexec_locked(struct files *t, unsigned fd, bool on)
 		bitmap_clear(t->cloexec, fd);
 }
 
+/* Descriptors the caller may use: its RLIMIT_NOFILE, at most FILES_MAX. */
+unsigned
+fd_limit(void)
+{
+	unsigned lim = fs_upcalls.nofile_limit ? fs_upcalls.nofile_limit() : FILES_MAX;
+
+	return MIN(lim, (unsigned)FILES_MAX);
+}
+
 int
 fd_alloc(struct files *t, unsigned min, int flags)
 {
-	unsigned fd;
+	unsigned fd, limit = fd_limit();
 	int r = 0;
 
-	if (min >= FILES_MAX)
-		return -EINVAL;
+	if (min >= limit)
+		return min >= FILES_MAX ? -EINVAL : -EMFILE;
 	spin_lock(&t->lock);
-	for (fd = MAX(min, t->next_free); fd < FILES_MAX; fd++) {
+	for (fd = MAX(min, t->next_free); fd < limit; fd++) {
 		if (fd >= t->size && (r = files_grow_locked(t, fd)) != 0)
 			break;
 		if (!t->fd[fd])
 			break;
 	}
-	if (r == 0 && fd >= FILES_MAX)
+	if (r == 0 && fd >= limit)
 		r = -EMFILE;
 	if (r == 0) {
 		t->fd[fd] = FD_RESERVED;
@@ -284,7 +293,7 @@ fd_dup_to(struct files *t, int oldfd, int newfd, int flags)
 	struct file *f, *old = NULL;
 	int r = 0;
 
-	if (newfd < 0 || newfd >= FILES_MAX)
+	if (newfd < 0 || (unsigned)newfd >= fd_limit())
 		return -EBADF;
 	spin_lock(&t->lock);
 	if (oldfd < 0 || (unsigned)oldfd >= t->size || !t->fd[oldfd] ||

@@ -197,6 +197,9 @@ vfs_readpage(struct file *f, uint64_t off, void *page)
 	uint64_t pos = off;
 	long n;
 
+	/* A page wholly past the end of a regular file is no page at all: SIGBUS. */
+	if (S_ISREG(f->inode->mode) && off >= READ_ONCE(f->inode->size))
+		return -ENXIO;
 	if (f->ops->readpage)
 		return f->ops->readpage(f, off, page);
 	if (!f->ops->read)

@@ -111,7 +111,7 @@ do_fcntl(int fd, struct file *f, int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= FILES_MAX)
+		if (arg >= fd_limit())
 			return -EINVAL;
 		return dup_from(fd, (unsigned)arg, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
 	case F_GETFD:

@@ -48,6 +48,8 @@ int file_mmap_check(struct file *f, int prot, int flags);
 /* Absolute path of an open file, for /proc/self/exe and AT_EXECFN. */
 int file_path(struct file *f, char *buf, size_t size);
 
+/* Free every unused cached name and inode (/proc/sys/vm/drop_caches). */
+void vfs_drop_caches(void);
 /* /proc/mounts and /proc/filesystems: each line through pr(ctx, fmt, ...). */
 int vfs_show_mounts(void *ctx, int (*pr)(void *, const char *, ...));
 int vfs_show_filesystems(void *ctx, int (*pr)(void *, const char *, ...));
@@ -86,5 +88,9 @@ struct fs_upcalls {
 	 * signal the temporary mask let through).  NULL: the mask is ignored.
 	 */
 	void (*temp_sigmask)(uint64_t mask);
+	/* The caller's RLIMIT_NOFILE; NULL: FILES_MAX. */
+	unsigned (*nofile_limit)(void);
 };
+
+#define FILES_LIMIT_MAX 1024
 extern struct fs_upcalls fs_upcalls;

@@ -26,6 +26,8 @@ struct kstat {
 #define FD_RESERVED ((struct file *)1)
 
 struct files *files_current(void);
+/* Descriptors the caller may have: min(RLIMIT_NOFILE, FILES_MAX). */
+unsigned fd_limit(void);
 /* Do other threads share this table (CLONE_FILES)? */
 bool files_shared(struct files *t);
 /* The file at fd with a reference, or NULL.  fget refuses O_PATH files. */

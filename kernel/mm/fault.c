@@ -83,7 +83,7 @@ fill_from_file(const struct vma *v, uint64_t va, void *page)
 	int r;
 
 	if (off >= v->file_limit)
-		return 0;   /* the frame is already zero */
+		return 0;   /* an ELF segment's zero-filled tail: the frame is already zero */
 	if (!vm_file_ops.readpage)
 		return -EIO;
 	r = vm_file_ops.readpage(v->file, off, page);
@@ -331,6 +331,7 @@ page_fault_trap(struct trap_frame *tf)
 		return true;
 	t->fault_addr = addr;
 	t->fault_accerr = r == -EACCES;
+	t->fault_bus = r == -ENXIO || r == -EIO;
 	return false;
 }
 

@@ -221,7 +221,8 @@ kmem_cache_stats_all(struct kmem_cache_stats *out, unsigned n)
 		struct kmem_cache *c = list_entry(it, struct kmem_cache, all);
 		if (i == n)
 			break;
-		out[i++] = (struct kmem_cache_stats){ c->name, c->size, c->active, c->nslabs };
+		out[i++] = (struct kmem_cache_stats){ c->name, c->size, c->active, c->nslabs,
+						      list_empty(&c->empty) ? 0 : 1 };
 	}
 	spin_unlock(&caches_lock);
 	return i;
@@ -291,6 +292,7 @@ kmalloc_stats(struct kmalloc_stats *st)
 	for (unsigned i = 0; i < n; i++) {
 		st->objects += all[i].active;
 		st->slab_pages += all[i].slabs;
+		st->empty_pages += all[i].empty_slabs;
 	}
 	st->large_pages = kmalloc_large_pages();
 }

@@ -33,6 +33,7 @@ struct kmem_cache_stats {
 	size_t size;           /* object size */
 	size_t active;         /* objects handed out */
 	size_t slabs;          /* pages held */
+	size_t empty_slabs;    /* pages held with no object in use (kept for reuse) */
 };
 /* Fill up to n entries with every cache's counters; returns how many. */
 unsigned kmem_cache_stats_all(struct kmem_cache_stats *out, unsigned n);
@@ -48,6 +49,7 @@ struct kmalloc_stats {
 	size_t objects;        /* live slab objects, all caches */
 	size_t slab_pages;     /* pages held by slabs */
 	size_t large_pages;    /* pages of large kmalloc blocks */
+	size_t empty_pages;    /* slab pages kept empty for reuse: reclaimable */
 };
 void kmalloc_stats(struct kmalloc_stats *st);
 

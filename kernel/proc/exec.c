@@ -460,6 +460,7 @@ commit_exec(struct proc *p, struct mm *mm, struct file *f, const char *path,
 	arch_set_user_tls(0, 0);
 	spin_lock(&proc_tree_lock);
 	p->vfork_done = true;
+	p->did_exec = true;
 	spin_unlock(&proc_tree_lock);
 	waitq_wake_all(&p->vfork_wait);
 }

@@ -124,6 +124,7 @@ proc_exit_thread(int status)
 	struct thread *t = current();
 	struct proc_thread *pt = pt_of(t);
 	struct proc *p = t->proc;
+	uint64_t utime, stime;
 	bool last;
 
 	if (pt->robust_list && t->mm)
@@ -133,10 +134,12 @@ proc_exit_thread(int status)
 		if (!copy_to_user((void *)pt->clear_child_tid, &zero, sizeof(zero)))
 			futex_wake_addr(t->mm, pt->clear_child_tid, 1);
 	}
+	proc_thread_times(t, &utime, &stime);
 	spin_lock(&proc_tree_lock);
 	proc_thread_unlink_locked(pt);
 	last = p->nthreads == 0;
-	p->utime_ns += t->run_ns;
+	p->utime_ns += utime;
+	p->stime_ns += stime;
 	if (p->exec_thread && p->nthreads == 1)
 		waitq_wake_all(&p->exec_wait);
 	spin_unlock(&proc_tree_lock);

@@ -13,6 +13,7 @@ void proc_thread_bind(struct thread *t, struct proc *p);
 void proc_thread_link_locked(struct proc_thread *pt);
 void proc_thread_unlink_locked(struct proc_thread *pt);
 void proc_itimer_fire(void *arg);
+void proc_itimer_tick(struct thread *t, bool from_user);
 
 /* arch/x86_64/usermode.c */
 __noreturn void arch_enter_user(struct trap_frame *tf);

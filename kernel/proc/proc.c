@@ -70,6 +70,7 @@ void
 proc_put(struct proc *p)
 {
 	if (__atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		sigpending_drop(&p->shared_pending, ~0ull);
 		kfree(p->exe_path);
 		kfree(p);
 	}
@@ -92,6 +93,7 @@ proc_alloc(void)
 	waitq_init(&p->exec_wait);
 	p->refs = 1;
 	p->start_ns = time_ns();
+	sigpending_init(&p->shared_pending);
 	ktimer_init(&p->itimer_real, proc_itimer_fire, p);
 	return p;
 }
@@ -109,6 +111,7 @@ proc_thread_new(struct thread *t, struct proc *p)
 	list_init(&pt->node);
 	list_init(&pt->hash_node);
 	pt->altstack_flags = SS_DISABLE;
+	sigpending_init(&pt->pending);
 	fpu_init_state(&pt->fpu);
 	t->proc = p;
 	t->proc_data = pt;
@@ -169,6 +172,7 @@ proc_thread_free(struct thread *t)
 
 	if (pt) {
 		t->proc_data = NULL;
+		sigpending_drop(&pt->pending, ~0ull);
 		kfree(pt);
 	}
 }
@@ -181,14 +185,18 @@ user_fault(struct trap_frame *tf)
 
 	switch (tf->vector) {
 	case T_PF:
-		signal_force_fault(SIGSEGV, t->fault_accerr ? SEGV_ACCERR : SEGV_MAPERR,
-				   t->fault_addr);
+		if (t->fault_bus)
+			signal_force_fault(SIGBUS, BUS_ADRERR, t->fault_addr);
+		else
+			signal_force_fault(SIGSEGV, t->fault_accerr ? SEGV_ACCERR : SEGV_MAPERR,
+					   t->fault_addr);
 		break;
 	case T_DE:
 		signal_force_fault(SIGFPE, FPE_INTDIV, tf->rip);
 		break;
 	case T_UD:
-		signal_force_fault(SIGILL, ILL_ILLOPC, tf->rip);
+		/* Linux reports an undefined opcode as an illegal operand. */
+		signal_force_fault(SIGILL, ILL_ILLOPN, tf->rip);
 		break;
 	case T_BP:
 	case T_DB:
@@ -224,6 +232,42 @@ upcall_signal_pgrp(int pgid, int sig)
 	return signal_send_pgrp(pgid, sig, &info);
 }
 
+static void
+upcall_realtime(struct timespec *ts)
+{
+	uint64_t ns = time_realtime_ns();
+
+	ts->tv_sec = (long)(ns / 1000000000);
+	ts->tv_nsec = (long)(ns % 1000000000);
+}
+
+/* ppoll/pselect6: a mask until the call returns, like sigsuspend's. */
+static void
+upcall_temp_sigmask(uint64_t mask)
+{
+	struct thread *t = current();
+	struct proc_thread *pt = pt_of(t);
+
+	spin_lock(&proc_tree_lock);
+	if (!pt->restore_sigmask) {
+		pt->saved_sigmask = pt->sigmask;
+		pt->restore_sigmask = true;
+	}
+	pt->sigmask = mask & ~((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)));
+	signal_recalc(t);
+	spin_unlock(&proc_tree_lock);
+}
+
+/* The descriptor limit of the current process (RLIMIT_NOFILE). */
+static unsigned
+upcall_nofile_limit(void)
+{
+	struct proc *p = current_proc();
+
+	return p ? (unsigned)MIN(p->rlim[RLIMIT_NOFILE].rlim_cur, (uint64_t)FILES_LIMIT_MAX) :
+		   FILES_LIMIT_MAX;
+}
+
 static int upcall_pgrp(void) { return current_proc() ? current_proc()->pgid : 0; }
 static int upcall_sid(void) { return current_proc() ? current_proc()->sid : 0; }
 static bool
@@ -241,6 +285,7 @@ proc_init(void)
 		list_init(&tid_hash[i]);
 	sched_hooks.switch_mm = proc_switch;
 	sched_hooks.thread_free = proc_thread_free;
+	sched_hooks.tick = proc_itimer_tick;
 	trap_upcalls.user_fault = user_fault;
 	trap_upcalls.return_to_user = signal_return_to_user;
 	fs_upcalls.sigpipe = upcall_sigpipe;
@@ -248,6 +293,9 @@ proc_init(void)
 	fs_upcalls.current_pgrp = upcall_pgrp;
 	fs_upcalls.current_sid = upcall_sid;
 	fs_upcalls.current_is_session_leader = upcall_is_leader;
+	fs_upcalls.realtime = upcall_realtime;
+	fs_upcalls.temp_sigmask = upcall_temp_sigmask;
+	fs_upcalls.nofile_limit = upcall_nofile_limit;
 }
 
 static void

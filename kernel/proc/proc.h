@@ -63,9 +63,16 @@ struct ksiginfo {
 	uint64_t value;            /* sigqueue value, timer id */
 };
 
+/*
+ * Pending signals.  A standard signal is pending or not (a second one
+ * before delivery is lost, as POSIX allows); real-time signals queue, each
+ * instance with its own information, in order.
+ */
 struct sigpending {
 	uint64_t set;              /* bit n-1: signal n pending [T] */
-	struct ksiginfo info[NSIG_K + 1];   /* [T] */
+	struct ksiginfo info[SIGRTMIN];     /* [T] standard signals */
+	struct list_node rtq;      /* [T] of struct sigqueue_entry, oldest first */
+	unsigned nrt;              /* [T] queued real-time signals */
 };
 
 enum proc_state { P_ALIVE, P_ZOMBIE };
@@ -101,6 +108,7 @@ struct proc {
 	struct waitq exec_wait;            /* exec waits here for the other threads to go */
 	struct thread *exec_thread;        /* [T] the thread running exec, if any */
 	bool vfork_done;                   /* [T] */
+	bool did_exec;                     /* [T] ran execve (setpgid on it: EACCES) */
 
 	char comm[PROC_COMM_LEN];          /* [T] the program's name */
 	char *exe_path;                    /* [T] kmalloc'ed, for /proc/PID/exe */
@@ -112,6 +120,9 @@ struct proc {
 
 	struct ktimer itimer_real;         /* ITIMER_REAL / alarm() */
 	uint64_t itimer_interval_ns;       /* [T] */
+	/* ITIMER_VIRTUAL (user time) and ITIMER_PROF (user + system), counted by the tick. */
+	uint64_t itimer_left_ns[3];        /* [T] indexed by ITIMER_*; [0] unused */
+	uint64_t itimer_reload_ns[3];      /* [T] */
 	int refs;                          /* [a] references besides the tree */
 };
 
@@ -178,6 +189,10 @@ void signal_force_fault(int sig, int code, uint64_t addr);
 void signal_return_to_user(struct trap_frame *tf);
 bool signal_pending_unblocked(struct thread *t);
 void signal_fill_siginfo(struct siginfo_k *si, int sig, const struct ksiginfo *info);
+/* Pending-set primitives.  => proc_tree_lock held */
+void sigpending_init(struct sigpending *sp);
+void sigpending_drop(struct sigpending *sp, uint64_t mask);
+bool sigpending_take(struct sigpending *sp, int sig, struct ksiginfo *info);
 void signal_recalc(struct thread *t);
 void sighand_put(struct sighand *sh);
 struct sighand *sighand_copy(struct sighand *old);
@@ -201,4 +216,6 @@ int do_execve(const char *path, char *const kargv[], char *const kenvp[],
 void proc_user_thread_entry(void *unused);
 struct proc_thread *proc_thread_new(struct thread *t, struct proc *p);
 
-uint64_t proc_cpu_time_ns(struct proc *p, bool user);
+void proc_times(struct proc *p, uint64_t *user, uint64_t *sys);
+const char *proc_hostname(void);
+void proc_thread_times(struct thread *t, uint64_t *user, uint64_t *sys);

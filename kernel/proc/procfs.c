@@ -121,8 +121,10 @@ proc_evict(struct inode *ino)
 	ino->priv = NULL;
 }
 
+/* procfs inodes are never on disk: whatever the link count, the last reference frees them. */
 static const struct super_ops proc_sops = {
 	.evict_inode = proc_evict,
+	.release_inode = proc_evict,
 };
 
 /* ---- generated files ---- */

@@ -30,11 +30,13 @@ struct procfs_entry {
 	int (*store)(const char *text, size_t n);
 	/* symbolic links: the target.  => its length or -errno */
 	long (*link)(int pid, int fd, char *buf, size_t size);
-	/* directories: which kind */
+	/* directories: which kind, and for a fixed table its entries */
 	int dir_kind;
+	const struct procfs_entry *sub;
+	size_t nsub;
 };
 
-enum { PROCFS_DIR_ROOT = 1, PROCFS_DIR_PID, PROCFS_DIR_FD, PROCFS_DIR_SYS };
+enum { PROCFS_DIR_ROOT = 1, PROCFS_DIR_PID, PROCFS_DIR_FD, PROCFS_DIR_TABLE };
 
 struct procfs_node {
 	const struct procfs_entry *entry;

@@ -17,8 +17,8 @@
 #include "mm/slab.h"
 #include "proc/internal.h"
 
-static const struct inode_ops root_iops, pid_iops, fd_iops;
-static const struct file_ops root_fops, pid_fops, fd_fops;
+static const struct inode_ops root_iops, pid_iops, fd_iops, table_iops;
+static const struct file_ops root_fops, pid_fops, fd_fops, table_fops;
 
 const struct procfs_entry procfs_root_entry = {
 	"", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_ROOT,
@@ -55,6 +55,7 @@ procfs_set_ops(struct inode *ino, const struct procfs_entry *e)
 		switch (e->dir_kind) {
 		case PROCFS_DIR_ROOT: ino->iops = &root_iops; ino->fops = &root_fops; break;
 		case PROCFS_DIR_FD: ino->iops = &fd_iops; ino->fops = &fd_fops; break;
+		case PROCFS_DIR_TABLE: ino->iops = &table_iops; ino->fops = &table_fops; break;
 		default: ino->iops = &pid_iops; ino->fops = &pid_fops; break;
 		}
 	} else {
@@ -208,6 +209,39 @@ pid_readdir(struct file *f, struct dir_context *ctx)
 
 static const struct inode_ops pid_iops = { .lookup = pid_lookup };
 static const struct file_ops pid_fops = { .readdir = pid_readdir };
+
+/* ---- fixed directories (/proc/sys/...) ---- */
+
+static const struct procfs_entry *
+node_entry(struct inode *ino)
+{
+	return ((struct procfs_node *)ino->priv)->entry;
+}
+
+static struct inode *
+table_lookup(struct inode *dir, const char *name, size_t len)
+{
+	const struct procfs_entry *e = node_entry(dir);
+
+	return procfs_table_lookup(e->sub, e->nsub, name, len, node_pid(dir));
+}
+
+static int
+table_readdir(struct file *f, struct dir_context *ctx)
+{
+	const struct procfs_entry *e = node_entry(f->inode);
+
+	if (ctx->pos == 0 && ctx->emit(ctx, ".", 1, f->inode->ino, DT_DIR))
+		ctx->pos = 1;
+	if (ctx->pos == 1 && ctx->emit(ctx, "..", 2, 1, DT_DIR))
+		ctx->pos = 2;
+	if (ctx->pos >= 2)
+		procfs_table_readdir(e->sub, e->nsub, ctx, 2, node_pid(f->inode));
+	return 0;
+}
+
+static const struct inode_ops table_iops = { .lookup = table_lookup };
+static const struct file_ops table_fops = { .readdir = table_readdir };
 
 /* ---- /proc/PID/fd ---- */
 

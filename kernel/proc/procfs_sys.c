@@ -23,13 +23,14 @@ show_meminfo(struct seqbuf *sb, int pid)
 {
 	struct pmm_stats st;
 	struct kmalloc_stats ks;
-	unsigned long long total, free, slab;
+	unsigned long long total, free, slab, empty;
 
 	pmm_stats(&st);
 	kmalloc_stats(&ks);
 	total = st.total_pages * 4;
 	free = st.free_pages * 4;
 	slab = (ks.slab_pages + ks.large_pages) * 4;
+	empty = ks.empty_pages * 4;   /* slab pages kept for reuse: reclaimable */
 	return seq_printf(sb,
 		"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
 		"Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
@@ -37,10 +38,10 @@ show_meminfo(struct seqbuf *sb, int pid)
 		"SwapTotal:             0 kB\nSwapFree:              0 kB\n"
 		"Dirty:                 0 kB\nWriteback:             0 kB\n"
 		"Shmem:                 0 kB\nSlab:           %8llu kB\n"
-		"SReclaimable:          0 kB\nSUnreclaim:     %8llu kB\n"
+		"SReclaimable:   %8llu kB\nSUnreclaim:     %8llu kB\n"
 		"KernelStack:    %8llu kB\n"
 		"ZeroFillFaults: %8llu\nCowFaults:      %8llu\nCowReuses:      %8llu\n",
-		total, free, free, slab, slab,
+		total, free, free + empty, slab, empty, slab - empty,
 		(unsigned long long)sched_nr_threads() * (KSTACK_SIZE / 1024),
 		(unsigned long long)vm_stats.zero_fill_faults,
 		(unsigned long long)vm_stats.cow_faults,
@@ -135,6 +136,26 @@ show_stat(struct seqbuf *sb, int pid)
 	return r;
 }
 
+/* Linux's "slabinfo - version: 2.1" layout; ps-style tools and the leak check read it. */
+static int
+show_slabinfo(struct seqbuf *sb, int pid)
+{
+	struct kmem_cache_stats st[64];
+	unsigned n = kmem_cache_stats_all(st, 64);
+	int r = seq_printf(sb, "slabinfo - version: 2.1\n# name            <active_objs> "
+			   "<num_objs> <objsize> <objperslab> <pagesperslab> : tunables 0 0 0 "
+			   ": slabdata <active_slabs> <num_slabs> 0\n");
+
+	for (unsigned i = 0; i < n && !r; i++) {
+		size_t per = st[i].size ? 4000 / st[i].size : 0;
+		r = seq_printf(sb, "%-17s %6zu %6zu %6zu %4zu    1 : tunables 0 0 0 : "
+			       "slabdata %6zu %6zu 0\n", st[i].name, st[i].active,
+			       st[i].slabs * (per ? per : 1), st[i].size, per, st[i].slabs,
+			       st[i].slabs);
+	}
+	return r;
+}
+
 static int
 show_version(struct seqbuf *sb, int pid)
 {
@@ -159,6 +180,41 @@ show_partitions(struct seqbuf *sb, int pid)
 	return seq_printf(sb, "major minor  #blocks  name\n\n");
 }
 
+/* /proc/sys/vm/drop_caches: free what the caches hold (tests, benchmarks). */
+static int
+drop_caches(const char *text, size_t n)
+{
+	if (current()->cred->euid != 0)
+		return -1;
+	vfs_drop_caches();
+	return 0;
+}
+
+static int
+show_zero(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "0\n");
+}
+
+static int
+show_hostname(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "%s\n", proc_hostname());
+}
+
+static const struct procfs_entry sys_vm[] = {
+	{ "drop_caches", S_IFREG | 0200, .show = show_zero, .store = drop_caches },
+};
+static const struct procfs_entry sys_kernel[] = {
+	{ "hostname", S_IFREG | 0444, .show = show_hostname },
+};
+static const struct procfs_entry sys_dirs[] = {
+	{ "kernel", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_TABLE, .sub = sys_kernel,
+	  .nsub = ARRAY_SIZE(sys_kernel) },
+	{ "vm", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_TABLE, .sub = sys_vm,
+	  .nsub = ARRAY_SIZE(sys_vm) },
+};
+
 const struct procfs_entry procfs_sys_entries[] = {
 	{ "cpuinfo", S_IFREG | 0444, .show = show_cpuinfo },
 	{ "filesystems", S_IFREG | 0444, .show = show_filesystems },
@@ -166,7 +222,10 @@ const struct procfs_entry procfs_sys_entries[] = {
 	{ "meminfo", S_IFREG | 0444, .show = show_meminfo },
 	{ "mounts", S_IFREG | 0444, .show = show_mounts },
 	{ "partitions", S_IFREG | 0444, .show = show_partitions },
+	{ "slabinfo", S_IFREG | 0400, .show = show_slabinfo },
 	{ "stat", S_IFREG | 0444, .show = show_stat },
+	{ "sys", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_TABLE, .sub = sys_dirs,
+	  .nsub = ARRAY_SIZE(sys_dirs) },
 	{ "uptime", S_IFREG | 0444, .show = show_uptime },
 	{ "version", S_IFREG | 0444, .show = show_version },
 };

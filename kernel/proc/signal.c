@@ -127,17 +127,88 @@ signal_pending_unblocked(struct thread *t)
 	return t->sig_pending;
 }
 
+#define RTQ_MAX 1024   /* queued real-time signals per set (RLIMIT_SIGPENDING-like) */
+
+struct sigqueue_entry {
+	struct list_node node;
+	struct ksiginfo info;
+};
+
+void
+sigpending_init(struct sigpending *sp)
+{
+	sp->set = 0;
+	sp->nrt = 0;
+	list_init(&sp->rtq);
+}
+
+/* Forget pending signals in mask (queued real-time ones too). */
+void
+sigpending_drop(struct sigpending *sp, uint64_t mask)
+{
+	sp->set &= ~mask;
+	list_for_each_safe(n, &sp->rtq) {
+		struct sigqueue_entry *q = list_entry(n, struct sigqueue_entry, node);
+		if (mask & SIGBIT(q->info.signo)) {
+			list_remove(n);
+			kfree(q);
+			sp->nrt--;
+		}
+	}
+}
+
+/* Take one instance of sig.  => false if none was pending. */
+bool
+sigpending_take(struct sigpending *sp, int sig, struct ksiginfo *info)
+{
+	bool more = false, found = false;
+
+	if (!(sp->set & SIGBIT(sig)))
+		return false;
+	if (sig < SIGRTMIN) {
+		sp->set &= ~SIGBIT(sig);
+		*info = sp->info[sig];
+		return true;
+	}
+	list_for_each_safe(n, &sp->rtq) {
+		struct sigqueue_entry *q = list_entry(n, struct sigqueue_entry, node);
+		if (q->info.signo != sig)
+			continue;
+		if (found) {
+			more = true;
+			break;
+		}
+		*info = q->info;
+		list_remove(n);
+		kfree(q);
+		sp->nrt--;
+		found = true;
+	}
+	if (!more)
+		sp->set &= ~SIGBIT(sig);
+	return found;
+}
+
 static void
 queue(struct sigpending *sp, int sig, const struct ksiginfo *info)
 {
-	if (sp->set & SIGBIT(sig))
-		return;   /* standard signals do not queue: one is pending already */
+	struct ksiginfo ki = info ? *info : (struct ksiginfo){ .code = SI_KERNEL };
+	struct sigqueue_entry *q;
+
+	ki.signo = sig;
+	if (sig < SIGRTMIN) {
+		if (sp->set & SIGBIT(sig))
+			return;   /* standard signals do not queue: one is pending already */
+		sp->set |= SIGBIT(sig);
+		sp->info[sig] = ki;
+		return;
+	}
+	if (sp->nrt >= RTQ_MAX || !(q = kmalloc(sizeof(*q))))
+		return;   /* as Linux, past the limit a real-time signal is dropped */
+	q->info = ki;
+	list_push_back(&sp->rtq, &q->node);
+	sp->nrt++;
 	sp->set |= SIGBIT(sig);
-	if (info)
-		sp->info[sig] = *info;
-	else
-		sp->info[sig] = (struct ksiginfo){ .signo = sig, .code = SI_KERNEL };
-	sp->info[sig].signo = sig;
 }
 
 static void
@@ -153,9 +224,9 @@ static void
 stop_cont_effects(struct proc *p, int sig)
 {
 	if (sig == SIGCONT || sig == SIGKILL) {
-		p->shared_pending.set &= ~STOP_SIGS;
+		sigpending_drop(&p->shared_pending, STOP_SIGS);
 		list_for_each(n, &p->threads)
-			list_entry(n, struct proc_thread, node)->pending.set &= ~STOP_SIGS;
+			sigpending_drop(&list_entry(n, struct proc_thread, node)->pending, STOP_SIGS);
 		if (p->stopped) {
 			p->stopped = false;
 			p->report_cont = sig == SIGCONT;
@@ -165,7 +236,7 @@ stop_cont_effects(struct proc *p, int sig)
 		}
 		waitq_wake_all(&p->stop_wait);
 	} else if (SIGBIT(sig) & STOP_SIGS) {
-		p->shared_pending.set &= ~SIGBIT(SIGCONT);
+		sigpending_drop(&p->shared_pending, SIGBIT(SIGCONT));
 	}
 }
 
@@ -255,7 +326,7 @@ signal_force_fault(int sig, int code, uint64_t addr)
 		pt->sigmask &= ~SIGBIT(sig);
 		ka->handler = SIG_DFL;
 	}
-	pt->pending.set &= ~SIGBIT(sig);
+	sigpending_drop(&pt->pending, SIGBIT(sig));
 	queue(&pt->pending, sig, &info);
 	signal_recalc(t);
 	spin_unlock(&proc_tree_lock);
@@ -287,8 +358,7 @@ dequeue(struct thread *t, struct ksiginfo *info)
 		sp = &p->shared_pending;
 	}
 	sig = __builtin_ctzll(pick) + 1;
-	sp->set &= ~SIGBIT(sig);
-	*info = sp->info[sig];
+	sigpending_take(sp, sig, info);
 	return sig;
 }
 

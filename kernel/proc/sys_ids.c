@@ -76,7 +76,9 @@ sys_setpgid(int pid, int pgid)
 	} else if (pgid == 0) {
 		pgid = p->pid;
 	}
-	if (r == 0 && p->sid == p->pid)
+	if (r == 0 && p != me && p->did_exec)
+		r = -EACCES;             /* a child that has exec'd is its own master */
+	else if (r == 0 && p->sid == p->pid)
 		r = -EPERM;              /* a session leader keeps its group */
 	else if (r == 0 && p != me && p->sid != me->sid)
 		r = -EPERM;

@@ -74,6 +74,12 @@ set_name(char *dst, size_t size, const char *uname, int len)
 	return 0;
 }
 
+const char *
+proc_hostname(void)
+{
+	return hostname;
+}
+
 long
 sys_sethostname(const char *uname, int len)
 {
@@ -184,19 +190,37 @@ ns_to_tv(uint64_t ns, struct timeval *tv)
 	tv->tv_usec = (int64_t)(ns % 1000000000 / 1000);
 }
 
-/* CPU time of p: exited threads plus the live ones. */
-uint64_t
-proc_cpu_time_ns(struct proc *p, bool user)
+/*
+ * A thread's CPU time, split into user and system time in the proportion
+ * the tick found it in each mode (sampling, as Linux does).
+ */
+void
+proc_thread_times(struct thread *t, uint64_t *user, uint64_t *sys)
 {
-	uint64_t t = user ? p->utime_ns : p->stime_ns;
+	uint64_t total = thread_cpu_time_ns(t), ut = t->user_ticks, st = t->sys_ticks;
 
-	if (!user)
-		return t;
+	uint64_t d = ut + st;
+
+	/* total * ut / d without a 128-bit division (the remainder part stays small). */
+	*user = d ? total / d * ut + total % d * ut / d : total;
+	*sys = total - *user;
+}
+
+/* CPU time of p, user and system, in one snapshot: exited threads plus the live ones. */
+void
+proc_times(struct proc *p, uint64_t *user, uint64_t *sys)
+{
+	uint64_t u, s;
+
 	spin_lock(&proc_tree_lock);
-	list_for_each(n, &p->threads)
-		t += list_entry(n, struct proc_thread, node)->thread->run_ns;
+	*user = p->utime_ns;
+	*sys = p->stime_ns;
+	list_for_each(n, &p->threads) {
+		proc_thread_times(list_entry(n, struct proc_thread, node)->thread, &u, &s);
+		*user += u;
+		*sys += s;
+	}
 	spin_unlock(&proc_tree_lock);
-	return t;
 }
 
 long
@@ -207,14 +231,21 @@ sys_getrusage(int who, struct rusage_k *uru)
 
 	memset(&ru, 0, sizeof(ru));
 	switch (who) {
-	case RUSAGE_SELF:
-		ns_to_tv(proc_cpu_time_ns(p, true), &ru.ru_utime);
-		ns_to_tv(p->stime_ns, &ru.ru_stime);
+	case RUSAGE_SELF: {
+		uint64_t u, s;
+		proc_times(p, &u, &s);
+		ns_to_tv(u, &ru.ru_utime);
+		ns_to_tv(s, &ru.ru_stime);
 		ru.ru_maxrss = p->mm ? (int64_t)(p->mm->rss * 4) : 0;
 		break;
-	case RUSAGE_THREAD:
-		ns_to_tv(current()->run_ns, &ru.ru_utime);
+	}
+	case RUSAGE_THREAD: {
+		uint64_t u, s;
+		proc_thread_times(current(), &u, &s);
+		ns_to_tv(u, &ru.ru_utime);
+		ns_to_tv(s, &ru.ru_stime);
 		break;
+	}
 	case RUSAGE_CHILDREN:
 		ns_to_tv(p->cutime_ns, &ru.ru_utime);
 		ns_to_tv(p->cstime_ns, &ru.ru_stime);
@@ -230,10 +261,12 @@ sys_times(struct tms_k *ubuf)
 {
 	struct proc *p = current_proc();
 	const uint64_t tick = 10000000;   /* clock ticks of 1/100 s (AT_CLKTCK) */
-	struct tms_k t = {
-		(int64_t)(proc_cpu_time_ns(p, true) / tick), (int64_t)(p->stime_ns / tick),
-		(int64_t)(p->cutime_ns / tick), (int64_t)(p->cstime_ns / tick),
-	};
+	uint64_t u, s;
+	struct tms_k t;
+
+	proc_times(p, &u, &s);
+	t = (struct tms_k){ (long)(u / tick), (long)(s / tick), (long)(p->cutime_ns / tick),
+			    (long)(p->cstime_ns / tick) };
 
 	if (ubuf && copy_to_user(ubuf, &t, sizeof(t)))
 		return -EFAULT;

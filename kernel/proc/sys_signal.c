@@ -46,9 +46,10 @@ sys_rt_sigaction(int sig, const struct ksigaction *uact, struct ksigaction *uold
 		/* Setting SIG_IGN (or an ignoring default) discards what is pending. */
 		if (act.handler == SIG_IGN || (act.handler == SIG_DFL &&
 		    (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH))) {
-			p->shared_pending.set &= ~SIGBIT(sig);
+			sigpending_drop(&p->shared_pending, SIGBIT(sig));
 			list_for_each(n, &p->threads)
-				list_entry(n, struct proc_thread, node)->pending.set &= ~SIGBIT(sig);
+				sigpending_drop(&list_entry(n, struct proc_thread, node)->pending,
+						SIGBIT(sig));
 		}
 	}
 	spin_unlock(&proc_tree_lock);
@@ -152,8 +153,7 @@ take_from_set(struct thread *t, uint64_t set, struct ksiginfo *info)
 		uint64_t m = sps[i]->set & set;
 		if (m) {
 			int sig = __builtin_ctzll(m) + 1;
-			sps[i]->set &= ~SIGBIT(sig);
-			*info = sps[i]->info[sig];
+			sigpending_take(sps[i], sig, info);
 			return sig;
 		}
 	}
@@ -380,6 +380,58 @@ kill_thread(int tgid, int tid, int sig)
 	return r;
 }
 
+/* sigqueue(3): a signal with a value, sent through rt_sigqueueinfo. */
+static int
+info_from_user(const struct siginfo_k *uinfo, int sig, struct ksiginfo *info, bool self)
+{
+	struct siginfo_k si;
+
+	if (copy_from_user(&si, uinfo, sizeof(si)))
+		return -EFAULT;
+	/* Others may not forge kernel- or kill()-made information. */
+	if (!self && (si.si_code >= 0 || si.si_code == SI_TKILL))
+		return -EPERM;
+	*info = (struct ksiginfo){ .signo = sig, .code = si.si_code, .pid = si.si_pid,
+				   .uid = si.si_uid, .value = si.si_value };
+	return 0;
+}
+
+long
+sys_rt_sigqueueinfo(int pid, int sig, const struct siginfo_k *uinfo)
+{
+	struct ksiginfo info;
+	struct proc *p;
+	long r;
+
+	if (sig < 0 || sig > NSIG_K)
+		return -EINVAL;
+	if ((r = info_from_user(uinfo, sig, &info, pid == current_proc()->pid)))
+		return r;
+	spin_lock(&proc_tree_lock);
+	p = proc_find_locked(pid);
+	r = !p ? -ESRCH : !may_signal(p, sig) ? -EPERM : signal_send_locked(p, sig, &info);
+	spin_unlock(&proc_tree_lock);
+	return r;
+}
+
+long
+sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct siginfo_k *uinfo)
+{
+	struct ksiginfo info;
+	struct thread *t;
+	long r;
+
+	if (sig < 0 || sig > NSIG_K || tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	if ((r = info_from_user(uinfo, sig, &info, tgid == current_proc()->pid)))
+		return r;
+	spin_lock(&proc_tree_lock);
+	t = thread_find_locked(tid);
+	r = !t || t->proc->pid != tgid ? -ESRCH : !may_signal(t->proc, sig) ? -EPERM : 0;
+	spin_unlock(&proc_tree_lock);
+	return r ? r : signal_send_thread(t, sig, &info);
+}
+
 long
 sys_tkill(int tid, int sig)
 {
@@ -424,16 +476,49 @@ ns_to_tv(uint64_t ns, struct timeval *tv)
 	tv->tv_usec = (int64_t)(ns % 1000000000 / 1000);
 }
 
+/*
+ * ITIMER_VIRTUAL counts down in user time and ITIMER_PROF in user plus
+ * system time; the tick charges them one tick at a time.
+ */
+void
+proc_itimer_tick(struct thread *t, bool from_user)
+{
+	static const int sigs[3] = { 0, SIGVTALRM, SIGPROF };
+	struct proc *p = t->proc;
+	uint64_t tick = 1000000000ull / sched_hz;
+
+	if (!p->itimer_left_ns[ITIMER_VIRTUAL] && !p->itimer_left_ns[ITIMER_PROF])
+		return;
+	spin_lock(&proc_tree_lock);
+	for (int which = ITIMER_VIRTUAL; which <= ITIMER_PROF; which++) {
+		uint64_t *left = &p->itimer_left_ns[which];
+		if (!*left || (which == ITIMER_VIRTUAL && !from_user))
+			continue;
+		if (*left > tick) {
+			*left -= tick;
+			continue;
+		}
+		*left = p->itimer_reload_ns[which];
+		signal_send_locked(p, sigs[which], NULL);
+	}
+	spin_unlock(&proc_tree_lock);
+}
+
 long
 sys_getitimer(int which, struct itimerval_k *ucur)
 {
 	struct proc *p = current_proc();
 	struct itimerval_k cur = { 0 };
 
-	if (which != ITIMER_REAL)
-		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -ENOSYS : -EINVAL;
-	ns_to_tv(itimer_remaining(p), &cur.it_value);
-	ns_to_tv(p->itimer_interval_ns, &cur.it_interval);
+	if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+		ns_to_tv(p->itimer_left_ns[which], &cur.it_value);
+		ns_to_tv(p->itimer_reload_ns[which], &cur.it_interval);
+	} else if (which == ITIMER_REAL) {
+		ns_to_tv(itimer_remaining(p), &cur.it_value);
+		ns_to_tv(p->itimer_interval_ns, &cur.it_interval);
+	} else {
+		return -EINVAL;
+	}
 	return copy_to_user(ucur, &cur, sizeof(cur)) ? -EFAULT : 0;
 }
 
@@ -453,12 +538,19 @@ sys_setitimer(int which, const struct itimerval_k *unew, struct itimerval_k *uol
 	struct itimerval_k nv = { 0 }, old = { 0 };
 	uint64_t value, interval;
 
-	if (which != ITIMER_REAL)
-		return which == ITIMER_VIRTUAL || which == ITIMER_PROF ? -ENOSYS : -EINVAL;
+	if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
+		return -EINVAL;
 	if (unew && copy_from_user(&nv, unew, sizeof(nv)))
 		return -EFAULT;
 	if (tv_to_ns(&nv.it_value, &value) || tv_to_ns(&nv.it_interval, &interval))
 		return -EINVAL;
+	if (which != ITIMER_REAL) {
+		ns_to_tv(p->itimer_left_ns[which], &old.it_value);
+		ns_to_tv(p->itimer_reload_ns[which], &old.it_interval);
+		p->itimer_left_ns[which] = value;
+		p->itimer_reload_ns[which] = interval;
+		return uold && copy_to_user(uold, &old, sizeof(old)) ? -EFAULT : 0;
+	}
 	ns_to_tv(itimer_remaining(p), &old.it_value);
 	ns_to_tv(p->itimer_interval_ns, &old.it_interval);
 	ktimer_cancel(&p->itimer_real);

@@ -15,18 +15,16 @@
 #include "uapi/errno.h"
 #include "uapi/time.h"
 
-static int64_t realtime_offset_ns;   /* wall clock - monotonic */
-
 void
 time_set_boot_epoch(uint64_t unix_seconds)
 {
-	realtime_offset_ns = (int64_t)(unix_seconds * 1000000000ull) - (int64_t)time_ns();
+	time_set_realtime_ns(unix_seconds * 1000000000ull);
 }
 
 static uint64_t
 realtime_ns(void)
 {
-	return (uint64_t)((int64_t)time_ns() + realtime_offset_ns);
+	return time_realtime_ns();
 }
 
 static int
@@ -44,10 +42,14 @@ clock_read(int id, uint64_t *ns)
 		*ns = time_ns();
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID:
-		*ns = proc_cpu_time_ns(current_proc(), true);
+	{
+		uint64_t u, s;
+		proc_times(current_proc(), &u, &s);
+		*ns = u + s;
 		return 0;
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
-		*ns = current()->run_ns;
+		*ns = thread_cpu_time_ns(current());
 		return 0;
 	default:
 		return -EINVAL;
@@ -101,7 +103,7 @@ sys_clock_settime(int id, const struct timespec *uts)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	realtime_offset_ns = ts.tv_sec * 1000000000 + ts.tv_nsec - (int64_t)time_ns();
+	time_set_realtime_ns((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
 	return 0;
 }
 

@@ -39,6 +39,8 @@ long sys_pause(void);
 long sys_kill(int pid, int sig);
 long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
+long sys_rt_sigqueueinfo(int pid, int sig, const struct siginfo_k *uinfo);
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, const struct siginfo_k *uinfo);
 long sys_getitimer(int which, struct itimerval_k *ucur);
 long sys_setitimer(int which, const struct itimerval_k *unew, struct itimerval_k *uold);
 long sys_alarm(unsigned seconds);

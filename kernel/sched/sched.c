@@ -412,10 +412,30 @@ sched_tick(void)
 		c->need_resched = true;
 }
 
+/* The tick also samples where the time goes: user or kernel mode. */
 static void
-tick(void)
+tick(bool from_user)
 {
+	struct thread *t = this_cpu()->current;
+
+	if (from_user)
+		t->user_ticks++;
+	else
+		t->sys_ticks++;
+	if (sched_hooks.tick && t->proc)
+		sched_hooks.tick(t, from_user);
 	sched_tick();
+}
+
+uint64_t
+thread_cpu_time_ns(struct thread *t)
+{
+	uint64_t run = READ_ONCE(t->run_ns);
+
+	/* A thread on a CPU now has been running since its last switch. */
+	if (READ_ONCE(cpus[t->cpu].current) == t)
+		run += clock_ns() - READ_ONCE(t->last_start_ns);
+	return run;
 }
 
 static void *sync_self(void) { return current(); }

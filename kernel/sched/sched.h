@@ -60,6 +60,7 @@ struct thread {
 	uint64_t run_ns;              /* [r] CPU time used */
 	uint64_t last_start_ns;       /* [r] */
 	uint64_t nr_switches;         /* [r] */
+	uint64_t user_ticks, sys_ticks;   /* [c] ticks that found it in user / kernel mode */
 
 	void (*fn)(void *);           /* [I] */
 	void *arg;                    /* [I] */
@@ -79,6 +80,7 @@ struct thread {
 	void *proc_data;              /* [s] per-thread state of the process layer */
 	uint64_t fault_addr;          /* [s] last unresolved user fault, for siginfo */
 	bool fault_accerr;            /* [s] it was a protection fault */
+	bool fault_bus;               /* [s] the backing object has no page there (SIGBUS) */
 	bool full_restore;            /* [s] return to user by IRETQ (all registers) */
 
 	/* Per-thread views of process state, for the layers below proc/. */
@@ -151,8 +153,13 @@ struct sched_hooks {
 	void (*switch_mm)(struct thread *prev, struct thread *next);
 	/* A thread's memory is about to be freed: release what proc hung on it. */
 	void (*thread_free)(struct thread *t);
+	/* A tick interrupted t (interval timers of the process). */
+	void (*tick)(struct thread *t, bool from_user);
 };
 extern struct sched_hooks sched_hooks;
+
+/* CPU time used by t, including the current run if it is running now. */
+uint64_t thread_cpu_time_ns(struct thread *t);
 
 /* Counters for tests and /proc. */
 uint64_t sched_jiffies(void);

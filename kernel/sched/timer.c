@@ -13,10 +13,24 @@
 static struct spinlock timer_lock = SPINLOCK_INIT("timers");
 static struct list_node pending = LIST_INIT(pending);   /* [timer_lock] */
 
+static int64_t realtime_offset_ns;   /* wall clock minus monotonic */
+
 uint64_t
 time_ns(void)
 {
 	return clock_ns();
+}
+
+uint64_t
+time_realtime_ns(void)
+{
+	return (uint64_t)((int64_t)clock_ns() + READ_ONCE(realtime_offset_ns));
+}
+
+void
+time_set_realtime_ns(uint64_t ns)
+{
+	WRITE_ONCE(realtime_offset_ns, (int64_t)ns - (int64_t)clock_ns());
 }
 
 void

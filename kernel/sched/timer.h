@@ -27,3 +27,6 @@ bool ktimer_cancel(struct ktimer *t);
 void ktimer_run_expired(uint64_t now_ns);
 /* Monotonic nanoseconds since boot. */
 uint64_t time_ns(void);
+/* Wall-clock time (nanoseconds since 1970), and setting it. */
+uint64_t time_realtime_ns(void);
+void time_set_realtime_ns(uint64_t ns);

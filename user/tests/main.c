@@ -333,6 +333,25 @@ run_all(void)
 	return matched;
 }
 
+/* The leak check runs in the runner, after everything else (t_leak.c). */
+static void
+leak_verdict(void)
+{
+	char why[256];
+	int r = ut_leak_final(why, sizeof(why));
+
+	if (r > 0) {
+		run.passed++;
+		printf("PASS leak_check\n");
+	} else if (r == 0) {
+		run.failed++;
+		printf("FAIL leak_check: %s\n", why);
+	} else {
+		run.skipped++;
+		printf("SKIP leak_check: %s\n", why);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -360,6 +379,8 @@ main(int argc, char **argv)
 	int matched = run_all();
 	if (!run.list)
 		remove_tree(AT_FDCWD, run.base);
+	if (!run.list && ut_leak_requested && !stop_signal)
+		leak_verdict();
 	if (stop_signal) {
 		signal(stop_signal, SIG_DFL);
 		raise(stop_signal);

@@ -142,6 +142,7 @@ void ut_catch(int sig, int flags);		/* install the counting handler */
  * taken before the first test. */
 extern int ut_leak_requested;
 void ut_leak_baseline(void);
+int ut_leak_final(char *why, size_t size);
 
 /* An address that is never mapped: the first page. */
 #define UT_BAD_PTR ((void *)8)
