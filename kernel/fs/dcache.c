@@ -430,17 +430,17 @@ dcache_lock_release(void)
 	spin_unlock(&dcache_lock);
 }
 
-/* Is a an ancestor of d (or d itself) within one file system?  => dcache_lock held. */
-bool
-d_is_ancestor_locked(struct dentry *a, struct dentry *d)
+/*
+ * If a is a proper ancestor of d, the child of a on the way down to d (d
+ * itself if it is a's child); otherwise NULL.  => dcache_lock held.
+ */
+struct dentry *
+d_ancestor_child_locked(struct dentry *a, struct dentry *d)
 {
-	for (;;) {
-		if (d == a)
-			return true;
-		if (d->parent == d)
-			return false;
-		d = d->parent;
-	}
+	for (; d->parent != d; d = d->parent)
+		if (d->parent == a)
+			return d;
+	return NULL;
 }
 
 struct dentry *

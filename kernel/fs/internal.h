@@ -35,7 +35,7 @@ unsigned d_prune_sb(struct super_block *sb);
 struct dentry *d_get_parent(struct dentry *d);
 void dcache_lock_acquire(void);
 void dcache_lock_release(void);
-bool d_is_ancestor_locked(struct dentry *a, struct dentry *d);
+struct dentry *d_ancestor_child_locked(struct dentry *a, struct dentry *d);
 
 /* ---- mount.c */
 int mount_attach_dentry(struct super_block *sb, struct dentry *root, const struct path *at,

@@ -29,7 +29,7 @@ struct rename_ctx {
 	struct nameidata ond, nnd;
 	struct dentry *odir, *ndir;         /* the parents */
 	struct dentry *old, *new;           /* the names, referenced */
-	struct dentry *trap;                /* the ancestor of the two parents, if one is */
+	struct dentry *trap;                /* when one parent is above the other: its child on the way down */
 	bool locked, sb_locked;
 	unsigned flags;
 };
@@ -38,6 +38,7 @@ static void
 lock_parents(struct rename_ctx *c)
 {
 	struct inode *oi = d_inode(c->odir), *ni = d_inode(c->ndir);
+	bool ndir_first = false;
 
 	c->trap = NULL;
 	if (c->odir == c->ndir) {
@@ -46,12 +47,13 @@ lock_parents(struct rename_ctx *c)
 		mutex_lock(&oi->sb->rename_lock);
 		c->sb_locked = true;
 		dcache_lock_acquire();
-		if (d_is_ancestor_locked(c->odir, c->ndir))
-			c->trap = c->odir;
-		else if (d_is_ancestor_locked(c->ndir, c->odir))
-			c->trap = c->ndir;
+		c->trap = d_ancestor_child_locked(c->odir, c->ndir);
+		if (!c->trap) {
+			c->trap = d_ancestor_child_locked(c->ndir, c->odir);
+			ndir_first = c->trap != NULL;
+		}
 		dcache_lock_release();
-		if (c->trap == c->ndir) {
+		if (ndir_first) {
 			mutex_lock(&ni->lock);
 			mutex_lock(&oi->lock);
 		} else {
@@ -214,13 +216,25 @@ rename_commit(struct rename_ctx *c)
 static int
 rename_dcache(struct rename_ctx *c)
 {
-	if (c->flags & RENAME_EXCHANGE)
-		return d_exchange(c->old, c->new);
-	if (d_inode(c->new)) {
-		d_prune_children(c->new);
-		d_drop(c->new);
+	/*
+	 * The file system has done the rename.  Should the cache fail to
+	 * follow (no memory for a long name), it forgets both names instead:
+	 * the next lookups ask the file system again.
+	 */
+	if (c->flags & RENAME_EXCHANGE) {
+		if (d_exchange(c->old, c->new)) {
+			d_drop(c->old);
+			d_drop(c->new);
+		}
+		return 0;
 	}
-	return d_move(c->old, c->ndir, c->nnd.last, c->nnd.last_len);
+	/* The target name's dentry (negative, or the replaced file) gives way to the moved one. */
+	if (d_inode(c->new))
+		d_prune_children(c->new);
+	d_drop(c->new);
+	if (d_move(c->old, c->ndir, c->nnd.last, c->nnd.last_len))
+		d_drop(c->old);
+	return 0;
 }
 
 int
