@@ -41,7 +41,7 @@ file_alloc(const struct path *p, unsigned flags, unsigned mode)
 		return NULL;
 	memset(f, 0, sizeof(*f));
 	f->refcount = 1;
-	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	f->mode = mode;
 	f->path = *p;
 	path_get(&f->path);
@@ -152,6 +152,7 @@ file_exec_info(struct file *f, struct file_exec_info *info)
 	info->size = ino->size;
 	mutex_unlock(&ino->lock);
 	info->noexec_mount = (f->path.mnt->flags & MNT_NOEXEC) != 0;
+	info->nosuid_mount = (f->path.mnt->flags & MNT_NOSUID) != 0;
 	return 0;
 }
 

@@ -211,6 +211,7 @@ do_open(const struct path *p, int flags, bool created)
 		file_discard(f);
 		return ERR_PTR(r);
 	}
+	f->flags &= ~O_NOCTTY;          /* the driver's open has seen it */
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && !created) {
 		r = vfs_set_size(ino, 0);
 		if (r) {
@@ -247,4 +248,38 @@ struct file *
 vfs_open_kernel(const char *path, int flags, int mode)
 {
 	return vfs_openat(AT_FDCWD, path, flags, (uint32_t)mode);
+}
+
+/* exec's open: execute permission instead of read permission. */
+struct file *
+vfs_open_exec(int dirfd, const char *name, int flags)
+{
+	struct inode *ino;
+	struct file *f = NULL;
+	struct path p;
+	int r;
+
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return ERR_PTR(-EINVAL);
+	r = vfs_path_lookup(dirfd, name, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+			    ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &p);
+	if (r)
+		return ERR_PTR(r);
+	ino = d_inode(p.dentry);
+	if (S_ISLNK(ino->mode))
+		r = -ELOOP;
+	else if (!S_ISREG(ino->mode) || (p.mnt->flags & MNT_NOEXEC))
+		r = -EACCES;
+	else
+		r = inode_permission(ino, MAY_EXEC);
+	if (r == 0 && !(f = file_alloc(&p, O_RDONLY | O_LARGEFILE, FMODE_READ)))
+		r = -ENOMEM;
+	if (r == 0) {
+		f->ops = ino->fops;
+		r = f->ops && f->ops->open ? f->ops->open(ino, f) : 0;
+		if (r)
+			file_discard(f);
+	}
+	path_put(&p);
+	return r ? ERR_PTR(r) : f;
 }

@@ -65,9 +65,36 @@ rw_at(struct file *f, struct uio *u, const uint64_t *ppos, rw_op op)
 	return r;
 }
 
+static bool
+ts_before_or_at(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
+}
+
+/*
+ * Record an access, the "relatime" way (Linux's default): only when the
+ * last recorded access is older than the last change, or a day old, so
+ * reads do not turn into a stream of inode updates.  => ino->lock held.
+ */
+static void
+touch_atime_locked(struct file *f)
+{
+	struct inode *ino = f->inode;
+	struct timespec now;
+
+	if ((f->flags & O_NOATIME) || (f->path.mnt->flags & (MNT_NOATIME | MNT_RDONLY)) ||
+	    (ino->sb->flags & SB_RDONLY))
+		return;
+	vfs_now(&now);
+	if (ts_before_or_at(ino->atime, ino->mtime) || ts_before_or_at(ino->atime, ino->ctime) ||
+	    now.tv_sec - ino->atime.tv_sec >= 24 * 3600)
+		ino->atime = now;
+}
+
 long
 file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 {
+	long n;
 	int r;
 
 	if (!(f->mode & FMODE_READ))
@@ -81,7 +108,13 @@ file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 	r = rw_check(f, u, ppos);
 	if (r)
 		return r;
-	return rw_at(f, u, ppos, f->ops->read);
+	n = rw_at(f, u, ppos, f->ops->read);
+	if (n > 0 && S_ISREG(f->inode->mode)) {
+		mutex_lock(&f->inode->lock);
+		touch_atime_locked(f);
+		mutex_unlock(&f->inode->lock);
+	}
+	return n;
 }
 
 long
@@ -186,8 +219,7 @@ file_readdir(struct file *f, struct dir_context *ctx)
 	ctx->pos = f->pos;
 	mutex_lock(&ino->lock);
 	r = (ino->flags & I_DEAD) ? -ENOENT : f->ops->readdir(f, ctx);
-	if (!(f->path.mnt->flags & MNT_NOATIME))
-		inode_touch(ino, ATTR_ATIME);
+	touch_atime_locked(f);
 	mutex_unlock(&ino->lock);
 	f->pos = ctx->pos;
 	mutex_unlock(&f->pos_lock);

@@ -2,6 +2,7 @@
 /* ktests for permissions: owner/group/other bits, root, sticky, chmod and chown rules. */
 #include "fs/ktests/ktfs.h"
 #include "fs/internal.h"
+#include "fs/vfs.h"
 #include "lib/string.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
@@ -151,6 +152,37 @@ KTEST(fs_perm_setgid_dir, "a setgid directory passes its group to new files and 
 	KT_EQ(kt_stat("shared/d", &st, false), 0);
 	KT_EQ(st.gid, 42);
 	KT_ASSERT(st.mode & S_ISGID);
+	kt_leave(&e);
+	return 0;
+}
+
+KTEST(fs_perm_open_exec, "exec's open needs x but not r; refuses directories, non-x files and links")
+{
+	struct kt_env e;
+	struct file *f;
+	struct file_exec_info info;
+
+	KT_EQ(kt_enter(&e, "/kt/exec"), 0);
+	KT_EQ(kt_write_file("prog", "\177ELF", 4, 0711), 0);
+	KT_EQ(vfs_fchmodat(AT_FDCWD, "prog", 04711, 0), 0);
+	KT_EQ(kt_write_file("data", "d", 1, 0644), 0);
+	KT_EQ(vfs_symlinkat("prog", AT_FDCWD, "link"), 0);
+	kt_as(&e, 1000, 1000);
+	KT_EQ(open_err("prog", O_RDONLY), -EACCES);
+	f = vfs_open_exec(AT_FDCWD, "prog", 0);
+	KT_ASSERT(!IS_ERR(f));
+	KT_EQ(file_exec_info(f, &info), 0);
+	KT_EQ(info.mode, S_IFREG | 04711);
+	KT_EQ(info.uid, 0);
+	KT_EQ(info.size, 4);
+	KT_ASSERT(!info.noexec_mount && !info.nosuid_mount);
+	file_put(f);
+	KT_EQ(PTR_ERR(vfs_open_exec(AT_FDCWD, "data", 0)), -EACCES);
+	KT_EQ(PTR_ERR(vfs_open_exec(AT_FDCWD, ".", 0)), -EACCES);
+	KT_EQ(PTR_ERR(vfs_open_exec(AT_FDCWD, "link", AT_SYMLINK_NOFOLLOW)), -ELOOP);
+	f = vfs_open_exec(AT_FDCWD, "link", 0);
+	KT_ASSERT(!IS_ERR(f));
+	file_put(f);
 	kt_leave(&e);
 	return 0;
 }
