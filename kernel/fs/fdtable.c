@@ -279,7 +279,7 @@ fd_dup_to(struct files *t, int oldfd, int newfd, int flags)
 	struct file *f, *old = NULL;
 	int r = 0;
 
-	if (newfd < 0 || newfd >= FILES_MAX)
+	if (!t || newfd < 0 || newfd >= FILES_MAX)
 		return -EBADF;
 	spin_lock(&t->lock);
 	if (oldfd < 0 || (unsigned)oldfd >= t->size || !t->fd[oldfd] ||

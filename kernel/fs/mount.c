@@ -180,9 +180,18 @@ mount_attach_dentry(struct super_block *sb, struct dentry *root, const struct pa
 		    unsigned mnt_flags, const char *devname)
 {
 	struct mount *m = kzalloc(sizeof(*m));
+	bool unused;
 
-	if (!m)
+	if (!m) {
+		/* A super block made for this mount dies with it; a shared one lives on. */
+		dput(root);
+		spin_lock(&mount_lock);
+		unused = sb->mounts == 0;
+		spin_unlock(&mount_lock);
+		if (unused)
+			sb_shutdown(sb);
 		return -ENOMEM;
+	}
 	m->root = root;
 	m->sb = sb;
 	m->flags = mnt_flags;

@@ -53,7 +53,6 @@ do_new_mount(const struct path *at, const char *type, const char *source, unsign
 		return r;
 	if (flags & MS_RDONLY)
 		sb->flags |= SB_RDONLY;
-	/* FIXME: a new super block is leaked if this (a small allocation) fails. */
 	return mount_attach(sb, at, mnt_flags_of(flags), source);
 }
 

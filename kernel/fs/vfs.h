@@ -59,7 +59,10 @@ struct files *files_dup(struct files *old) __must_check;
 void files_get(struct files *f);
 void files_put(struct files *f);
 void files_close_on_exec(struct files *f);
-/* Install f at the lowest free descriptor (O_CLOEXEC in flags).  => fd or -errno. */
+/*
+ * Install f at the lowest free descriptor (O_CLOEXEC in flags); the table
+ * takes over the caller's reference.  => fd, or -EMFILE (the caller keeps f).
+ */
 int fd_install(struct files *tbl, struct file *f, int flags);
 
 struct fs_ctx *fs_ctx_new_root(void) __must_check;
