@@ -51,6 +51,7 @@ file_alloc(const struct path *p, unsigned flags, unsigned mode)
 	return f;
 }
 
+/* Free a file that never finished opening: no release call. */
 void
 file_discard(struct file *f)
 {
@@ -58,6 +59,7 @@ file_discard(struct file *f)
 	kmem_cache_free(file_cache, f);
 }
 
+/* Another reference to an open file (dup, fork, a poll in progress). */
 void
 file_get(struct file *f)
 {
@@ -75,6 +77,7 @@ file_put(struct file *f)
 	file_discard(f);
 }
 
+/* The status flags, read under the file's lock. */
 unsigned
 file_flags(struct file *f)
 {
@@ -86,6 +89,7 @@ file_flags(struct file *f)
 	return fl;
 }
 
+/* F_SETFL: change the settable status flags; O_NOATIME needs ownership. */
 int
 file_set_flags(struct file *f, unsigned flags)
 {
@@ -99,6 +103,7 @@ file_set_flags(struct file *f, unsigned flags)
 	return 0;
 }
 
+/* Readiness; files without a poll operation are always ready (as regular files). */
 unsigned
 file_poll(struct file *f, struct poll_table *pt)
 {
@@ -107,6 +112,7 @@ file_poll(struct file *f, struct poll_table *pt)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
+/* lseek for files with a size: SET, CUR, END; DATA and HOLE see no holes. */
 int64_t
 generic_file_llseek(struct file *f, int64_t off, int whence)
 {
@@ -134,12 +140,14 @@ generic_file_llseek(struct file *f, int64_t off, int whence)
 	return pos;
 }
 
+/* lseek that succeeds and means nothing (null, zero). */
 int64_t
 noop_llseek(struct file *f, int64_t off, int whence)
 {
 	return 0;
 }
 
+/* What exec needs to know: mode, owner, size, mount flags. */
 int
 file_exec_info(struct file *f, struct file_exec_info *info)
 {
@@ -156,6 +164,7 @@ file_exec_info(struct file *f, struct file_exec_info *info)
 	return 0;
 }
 
+/* May the caller run this file?  A regular file, x permission, no noexec. */
 int
 file_may_exec(struct file *f)
 {
@@ -165,6 +174,7 @@ file_may_exec(struct file *f)
 	return inode_permission(f->inode, MAY_EXEC);
 }
 
+/* The file's path from the caller's root, " (deleted)" if unlinked. */
 int
 file_path(struct file *f, char *buf, size_t size)
 {

@@ -88,7 +88,7 @@ int nd_init(struct nameidata *nd, int dirfd, const char *name, unsigned flags);
 void nd_release(struct nameidata *nd);
 /* Walk everything but the last component. */
 int nd_walk_parent(struct nameidata *nd);
-/* Step onto nd->last (nd->path is its parent).  => 0, 1 (a link was pushed: walk again) or -errno. */
+/* Step onto nd->last (nd->path is its parent).  => 0, 1 (a link was pushed), -errno. */
 int nd_walk_last(struct nameidata *nd);
 /* The last component named the link at (nd->path.mnt, link): continue in its body. */
 int nd_follow_link(struct nameidata *nd, struct dentry *link);

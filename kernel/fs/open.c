@@ -39,6 +39,7 @@ acc_mode(int flags)
 	return (flags & O_TRUNC) ? a | MAY_WRITE : a;
 }
 
+/* The FMODE_* access of an open with these flags (3: neither, for ioctls). */
 static unsigned
 fmode_of(int flags)
 {
@@ -101,6 +102,7 @@ open_create_last(struct nameidata *nd, int flags, uint32_t mode, struct path *ou
 	return 0;
 }
 
+/* Resolve an open's name; with O_CREAT, make the file if it is missing. */
 static int
 open_lookup(int dirfd, const char *name, int flags, uint32_t mode, struct path *out,
 	    bool *created)
@@ -181,6 +183,7 @@ open_ops(struct inode *ino)
 
 static const struct file_ops no_ops;
 
+/* Check, choose operations, call the driver's open, and truncate. */
 static struct file *
 do_open(const struct path *p, int flags, bool created)
 {
@@ -222,6 +225,7 @@ do_open(const struct path *p, int flags, bool created)
 	return f;
 }
 
+/* open(2) with a kernel path.  => file or ERR_PTR. */
 struct file *
 vfs_openat(int dirfd, const char *name, int flags, uint32_t mode)
 {
@@ -244,6 +248,7 @@ vfs_openat(int dirfd, const char *name, int flags, uint32_t mode)
 	return f;
 }
 
+/* Kernel code's open, relative to the current thread's cwd. */
 struct file *
 vfs_open_kernel(const char *path, int flags, int mode)
 {

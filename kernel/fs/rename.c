@@ -29,11 +29,12 @@ struct rename_ctx {
 	struct nameidata ond, nnd;
 	struct dentry *odir, *ndir;         /* the parents */
 	struct dentry *old, *new;           /* the names, referenced */
-	struct dentry *trap;                /* when one parent is above the other: its child on the way down */
+	struct dentry *trap;                /* one parent above the other: its child on the way */
 	bool locked, sb_locked;
 	unsigned flags;
 };
 
+/* Lock both parents: the rename lock, then an ancestor before its descendant. */
 static void
 lock_parents(struct rename_ctx *c)
 {
@@ -64,6 +65,7 @@ lock_parents(struct rename_ctx *c)
 	c->locked = true;
 }
 
+/* Release everything rename_walk and lock_parents took. */
 static void
 rename_done(struct rename_ctx *c)
 {
@@ -136,7 +138,7 @@ rename_lookup(struct rename_ctx *c)
 	return 0;
 }
 
-/* One side: may the caller take `victim` out of dir (and, for a directory moving, rewrite its ".."). */
+/* May the caller take victim out of dir (and, moving a directory, rewrite its "..")? */
 static int
 may_move(struct inode *dir, struct inode *victim, bool cross)
 {
@@ -149,6 +151,7 @@ may_move(struct inode *dir, struct inode *victim, bool cross)
 	return r;
 }
 
+/* Permission, sticky bits, type agreement, mountpoints. */
 static int
 rename_checks(struct rename_ctx *c)
 {
@@ -213,6 +216,7 @@ rename_commit(struct rename_ctx *c)
 	return r;
 }
 
+/* Make the dentry cache agree with the rename the file system did. */
 static int
 rename_dcache(struct rename_ctx *c)
 {
@@ -237,6 +241,7 @@ rename_dcache(struct rename_ctx *c)
 	return 0;
 }
 
+/* rename, renameat, renameat2 with kernel paths. */
 int
 vfs_renameat2(int odirfd, const char *opath, int ndirfd, const char *npath, unsigned flags)
 {

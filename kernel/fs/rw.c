@@ -65,6 +65,7 @@ rw_at(struct file *f, struct uio *u, const uint64_t *ppos, rw_op op)
 	return r;
 }
 
+/* Is time a at or before time b? */
 static bool
 ts_before_or_at(struct timespec a, struct timespec b)
 {
@@ -91,6 +92,7 @@ touch_atime_locked(struct file *f)
 		ino->atime = now;
 }
 
+/* read and pread: checks, then the file's read at the right position. */
 long
 file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 {
@@ -117,6 +119,7 @@ file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 	return n;
 }
 
+/* write and pwrite: checks, setuid dropped, then the file's write. */
 long
 file_write(struct file *f, struct uio *u, const uint64_t *ppos)
 {
@@ -140,6 +143,7 @@ file_write(struct file *f, struct uio *u, const uint64_t *ppos)
 	return rw_at(f, u, ppos, f->ops->write);
 }
 
+/* lseek: the file's own rule, under the position lock. */
 int64_t
 file_llseek(struct file *f, int64_t off, int whence)
 {
@@ -168,6 +172,7 @@ file_llseek(struct file *f, int64_t off, int whence)
 long
 file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
+	unsigned bit;
 	int on, r;
 
 	switch (cmd) {
@@ -176,9 +181,8 @@ file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		r = get_user(on, (int *)arg);
 		if (r)
 			return r;
-		on = on ? (cmd == FIONBIO ? O_NONBLOCK : O_ASYNC) : 0;
-		return file_set_flags(f, (file_flags(f) & ~(cmd == FIONBIO ? O_NONBLOCK : O_ASYNC)) |
-				      (unsigned)on);
+		bit = cmd == FIONBIO ? O_NONBLOCK : O_ASYNC;
+		return file_set_flags(f, (file_flags(f) & ~bit) | (on ? bit : 0));
 	case FIONREAD:
 		if (!S_ISREG(f->inode->mode))
 			break;
@@ -191,6 +195,7 @@ file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+/* fsync and fdatasync: the file's own, or EINVAL when it has none. */
 int
 file_fsync(struct file *f, bool datasync)
 {
@@ -199,6 +204,7 @@ file_fsync(struct file *f, bool datasync)
 	return f->ops->fsync(f, datasync);
 }
 
+/* ftruncate: a regular file open for writing. */
 int
 file_truncate(struct file *f, uint64_t size)
 {
@@ -207,6 +213,7 @@ file_truncate(struct file *f, uint64_t size)
 	return vfs_set_size(f->inode, size);
 }
 
+/* getdents: entries from the file position, the directory locked. */
 int
 file_readdir(struct file *f, struct dir_context *ctx)
 {
@@ -241,12 +248,14 @@ kernel_rw(struct file *f, void *buf, size_t n, uint64_t *pos, bool write)
 	return r;
 }
 
+/* Kernel reads (exec, the initramfs): at *pos, advancing it. */
 long
 kernel_read(struct file *f, void *buf, size_t n, uint64_t *pos)
 {
 	return kernel_rw(f, buf, n, pos, false);
 }
 
+/* Kernel writes: at *pos, advancing it. */
 long
 kernel_write(struct file *f, const void *buf, size_t n, uint64_t *pos)
 {

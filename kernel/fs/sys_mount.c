@@ -23,6 +23,7 @@
 #include "uapi/stat.h"
 #include "uapi/statfs.h"
 
+/* The per-mount MNT_* flags among mount(2)'s MS_* flags. */
 static unsigned
 mnt_flags_of(unsigned long flags)
 {
@@ -31,6 +32,7 @@ mnt_flags_of(unsigned long flags)
 	       ((flags & MS_NOATIME) ? MNT_NOATIME : 0);
 }
 
+/* A new instance of the file system type, attached at `at`. */
 static int
 do_new_mount(const struct path *at, const char *type, const char *source, unsigned long flags,
 	     const void *data)
@@ -56,6 +58,7 @@ do_new_mount(const struct path *at, const char *type, const char *source, unsign
 	return mount_attach(sb, at, mnt_flags_of(flags), source);
 }
 
+/* MS_BIND: source's directory (or file) shown again at `at`. */
 static int
 do_bind(const struct path *at, const char *source, unsigned long flags)
 {
@@ -76,6 +79,7 @@ do_bind(const struct path *at, const char *source, unsigned long flags)
 	return r;
 }
 
+/* MS_MOVE: the mount at source moves to `at`. */
 static int
 do_move(const struct path *at, const char *source)
 {
@@ -97,6 +101,7 @@ do_move(const struct path *at, const char *source)
 	return r;
 }
 
+/* mount(2) with kernel strings (root only). */
 int
 vfs_mount(const char *source, const char *target, const char *type, unsigned long flags,
 	  const void *data)
@@ -129,6 +134,7 @@ vfs_mount(const char *source, const char *target, const char *type, unsigned lon
 	return r;
 }
 
+/* umount2(2) with a kernel path (root only). */
 int
 vfs_umount(const char *target, int flags)
 {
@@ -154,6 +160,7 @@ vfs_umount(const char *target, int flags)
 	return r;
 }
 
+/* statfs of the file system at p, with the mount's flags. */
 int
 vfs_statfs(const struct path *p, struct statfs *st)
 {
@@ -172,6 +179,7 @@ vfs_statfs(const struct path *p, struct statfs *st)
 	return 0;
 }
 
+/* sync(2): every mounted file system's sync_fs. */
 void
 vfs_sync(void)
 {
@@ -194,6 +202,7 @@ mount_string(const char *u)
 	return u ? getname(u, true) : NULL;
 }
 
+/* mount(2). */
 long
 sys_mount(const char *usource, const char *utarget, const char *utype, unsigned long flags,
 	  const void *udata)
@@ -220,6 +229,7 @@ sys_mount(const char *usource, const char *utarget, const char *utype, unsigned 
 	return r;
 }
 
+/* umount2(2). */
 long
 sys_umount2(const char *utarget, int flags)
 {
@@ -230,6 +240,7 @@ sys_umount2(const char *utarget, int flags)
 	return r;
 }
 
+/* statfs(2). */
 long
 sys_statfs(const char *upath, struct statfs *ubuf)
 {
@@ -247,6 +258,7 @@ sys_statfs(const char *upath, struct statfs *ubuf)
 	return r ? r : copy_to_user(ubuf, &st, sizeof(st));
 }
 
+/* fstatfs(2). */
 long
 sys_fstatfs(int fd, struct statfs *ubuf)
 {
@@ -261,6 +273,7 @@ sys_fstatfs(int fd, struct statfs *ubuf)
 	return r ? r : copy_to_user(ubuf, &st, sizeof(st));
 }
 
+/* sync(2). */
 long
 sys_sync(void)
 {
@@ -268,6 +281,7 @@ sys_sync(void)
 	return 0;
 }
 
+/* syncfs(2). */
 long
 sys_syncfs(int fd)
 {
@@ -283,6 +297,7 @@ sys_syncfs(int fd)
 	return 0;
 }
 
+/* fsync and fdatasync of a descriptor. */
 static long
 do_fsync(int fd, bool datasync)
 {
@@ -296,12 +311,14 @@ do_fsync(int fd, bool datasync)
 	return r;
 }
 
+/* fsync(2). */
 long
 sys_fsync(int fd)
 {
 	return do_fsync(fd, false);
 }
 
+/* fdatasync(2). */
 long
 sys_fdatasync(int fd)
 {

@@ -54,7 +54,8 @@ KTEST(fs_dev_chacha20_vector, "the ChaCha20 block function matches RFC 8439 sect
 	uint32_t key[8], iv[4] = { 1, 0x09000000, 0x4a000000, 0 }, out[16];
 
 	for (int i = 0; i < 8; i++)
-		key[i] = (uint32_t)(4 * i) | (uint32_t)(4 * i + 1) << 8 | (uint32_t)(4 * i + 2) << 16 |
+		key[i] = (uint32_t)(4 * i) | (uint32_t)(4 * i + 1) << 8 |
+			 (uint32_t)(4 * i + 2) << 16 |
 			 (uint32_t)(4 * i + 3) << 24;
 	chacha20_block(key, iv, out);
 	KT_EQ(out[0], 0xe4e7f110);

@@ -62,7 +62,7 @@ check_tree(const char *root)
 	return 0;
 }
 
-KTEST(fs_initramfs_unpack, "a GNU cpio archive unpacks with modes, times, hard links, links and nodes")
+KTEST(fs_initramfs_unpack, "a GNU cpio archive unpacks with modes, times, hard links and nodes")
 {
 	struct kt_env e;
 	int r;

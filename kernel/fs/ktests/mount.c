@@ -71,7 +71,7 @@ KTEST(fs_mount_busy_file_and_lazy, "an open file keeps a mount busy; MNT_DETACH 
 	return 0;
 }
 
-KTEST(fs_mount_bind_move_remount, "bind shows a directory twice; move relocates a mount; remount ro")
+KTEST(fs_mount_bind_move_remount, "bind shows a directory twice; move relocates a mount; remount")
 {
 	struct kt_env e;
 	struct kstat a, b;

@@ -16,7 +16,7 @@ nlink_of(const char *path)
 	return kt_stat(path, &st, true) == 0 ? st.nlink : 0;
 }
 
-KTEST(fs_ops_link_counts, "link and unlink keep nlink right; directories count their subdirectories")
+KTEST(fs_ops_link_counts, "link and unlink keep nlink; directories count subdirectories")
 {
 	struct kt_env e;
 	struct kstat a, b;

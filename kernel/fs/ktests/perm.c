@@ -55,7 +55,7 @@ KTEST(fs_perm_bits, "a non-root user gets the owner, group or other bits; root g
 	return 0;
 }
 
-KTEST(fs_perm_search_and_exec, "a directory without x cannot be passed; exec needs a regular file with x")
+KTEST(fs_perm_search_and_exec, "a directory without x cannot be passed; exec needs x on a file")
 {
 	struct kt_env e;
 	struct kstat st;
@@ -156,7 +156,7 @@ KTEST(fs_perm_setgid_dir, "a setgid directory passes its group to new files and 
 	return 0;
 }
 
-KTEST(fs_perm_open_exec, "exec's open needs x but not r; refuses directories, non-x files and links")
+KTEST(fs_perm_open_exec, "exec's open needs x, not r; refuses directories and links")
 {
 	struct kt_env e;
 	struct file *f;

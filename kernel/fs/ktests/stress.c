@@ -147,7 +147,7 @@ rm_tree(const char *path, int depth)
 	return r ? r : vfs_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
-KTEST(fs_stress_names, "4 threads of random creates, links, renames and removals: no deadlock, no leak")
+KTEST(fs_stress_names, "4 threads of random name operations: no deadlock, no leak")
 {
 	static struct stress s[STRESS_THREADS];
 	struct thread *t[STRESS_THREADS];

@@ -38,7 +38,7 @@ ustr(uint64_t u, const char *s)
 	return (char *)u;
 }
 
-KTEST(fs_sys_open_read_write, "open, write, lseek, read through user buffers; bad pointers give EFAULT")
+KTEST(fs_sys_open_read_write, "open, write, lseek, read with user buffers; bad pointers: EFAULT")
 {
 	struct kt_env e;
 	uint64_t u;

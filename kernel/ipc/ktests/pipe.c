@@ -38,7 +38,7 @@ wait_sleeping(struct thread *t)
 	return false;
 }
 
-KTEST(ipc_pipe_capacity_atomic, "a pipe holds 64 KiB; writes up to PIPE_BUF go in whole or not at all")
+KTEST(ipc_pipe_capacity_atomic, "a pipe holds 64 KiB; writes up to PIPE_BUF are all or nothing")
 {
 	char *buf = kmalloc(PIPE_SIZE);
 	struct file *rd, *wr;
@@ -134,7 +134,7 @@ writer_job(void *arg)
 	}
 }
 
-KTEST(ipc_pipe_blocking, "a reader sleeps until a writer writes; a writer sleeps until there is room")
+KTEST(ipc_pipe_blocking, "readers sleep until there are bytes, writers until there is room")
 {
 	struct pipe_job j = { 0 };
 	struct file *rd, *wr;
