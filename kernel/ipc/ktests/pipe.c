@@ -30,7 +30,7 @@ pread_k(struct file *f, void *buf, size_t n)
 static bool
 wait_sleeping(struct thread *t)
 {
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0; i < 10000; i++) {     /* up to 10 s: only a failure waits that long */
 		if (t->state == T_SLEEPING)
 			return true;
 		sched_sleep_ns(1000000, false);
