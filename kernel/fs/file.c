@@ -72,6 +72,8 @@ file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	if (f->flocked)
+		flock_release(f);
 	if (f->ops && f->ops->release && !(f->mode & FMODE_PATH))
 		f->ops->release(f->inode, f);
 	file_discard(f);

@@ -118,6 +118,9 @@ struct file *file_alloc(const struct path *p, unsigned flags, unsigned mode);
 /* Free a file whose open failed: no release call. */
 void file_discard(struct file *f);
 
+/* ---- flock.c: the last close of a description drops its flock() lock. */
+void flock_release(struct file *f);
+
 /* ---- perm.c */
 /* May the caller write to things on this mount?  => 0 or -EROFS. */
 int mnt_want_write(const struct path *p);
