@@ -15,6 +15,8 @@
 #include "uapi/ioctls.h"
 #include "uapi/poll.h"
 #include "uapi/stat.h"
+#include "uapi/statfs.h"
+#include "uapi/time.h"
 #include "uapi/uio.h"
 
 long sys_poll(struct pollfd *ufds, unsigned nfds, int timeout_ms);
@@ -272,6 +274,69 @@ KTEST(fs_sys_vectors, "readv and writev gather and scatter; bad vectors are refu
 	KT_EQ(copy_to_user((void *)(u + 1024), iov, sizeof(iov)), 0);
 	KT_EQ(sys_readv((int)fd, (struct iovec *)(u + 1024), 1), -EFAULT);
 	KT_EQ(sys_readv((int)fd, (struct iovec *)back, 1), -EFAULT);
+	kt_leave(&e);
+	return 0;
+}
+
+long sys_ppoll(struct pollfd *ufds, unsigned nfds, const struct timespec *utmo,
+	       const uint64_t *usigmask, size_t sigsetsize);
+long sys_pselect6(int n, fd_set *uin, fd_set *uout, fd_set *uex, struct timespec *uts,
+		  const void *usig);
+
+KTEST(fs_sys_misc, "getdents, readlink, mount, statfs, ppoll and pselect6 through user memory")
+{
+	struct timespec ts = { 0, 2000000 };
+	struct pollfd pfd;
+	struct statfs sf;
+	struct kt_env e;
+	char buf[64];
+	uint64_t u;
+	long fd, n;
+
+	KT_EQ(kt_enter(&e, "/kt/misc"), 0);
+	u = kt_user(&e, 8192);
+	KT_EQ(vfs_symlinkat("target", AT_FDCWD, "l"), 0);
+	KT_EQ(sys_readlink(ustr(u, "l"), (char *)(u + 512), 3), 3);    /* cut, no NUL */
+	KT_EQ(copy_from_user(buf, (void *)(u + 512), 3), 0);
+	KT_ASSERT(memcmp(buf, "tar", 3) == 0);
+	KT_EQ(sys_readlink(ustr(u, "l"), (char *)(u + 512), 0), -EINVAL);
+	/* Old getdents: the type is the record's last byte. */
+	fd = sys_openat(AT_FDCWD, ustr(u, "."), O_RDONLY | O_DIRECTORY, 0);
+	n = sys_getdents((int)fd, (struct linux_dirent *)(u + 1024), 24);
+	KT_EQ(n, 24);
+	KT_EQ(copy_from_user(buf, (void *)(u + 1024), 24), 0);
+	KT_EQ(buf[18], '.');
+	KT_EQ(buf[23], DT_DIR);
+	KT_EQ(sys_mkdir(ustr(u, "m"), 0755), 0);
+	KT_EQ(sys_mount(ustr(u + 100, "none"), ustr(u + 200, "m"), ustr(u + 300, "tmpfs"), 0,
+			ustr(u + 400, "mode=1777")), 0);
+	KT_EQ(sys_statfs(ustr(u, "m"), (struct statfs *)(u + 2048)), 0);
+	KT_EQ(copy_from_user(&sf, (void *)(u + 2048), sizeof(sf)), 0);
+	KT_EQ(sf.f_type, TMPFS_MAGIC);
+	KT_ASSERT(sf.f_blocks > 0);
+	KT_EQ(sys_mount(ustr(u + 100, "none"), ustr(u + 200, "m"), ustr(u + 300, "proc"), 0, NULL),
+	      -ENODEV);
+	KT_EQ(sys_umount2(ustr(u, "m"), 0), 0);
+	KT_EQ(sys_umount2(ustr(u, "m"), 0x100), -EINVAL);
+	/* ppoll and pselect6 time out on an empty pipe and report no time left. */
+	KT_EQ(sys_pipe2((int *)(u + 4000), 0), 0);
+	KT_EQ(copy_from_user(buf, (void *)(u + 4000), 8), 0);
+	pfd = (struct pollfd){ ((int *)buf)[0], POLLIN, 0 };
+	KT_EQ(copy_to_user((void *)(u + 3000), &pfd, sizeof(pfd)), 0);
+	KT_EQ(copy_to_user((void *)(u + 3100), &ts, sizeof(ts)), 0);
+	KT_EQ(sys_ppoll((struct pollfd *)(u + 3000), 1, (struct timespec *)(u + 3100), NULL, 8), 0);
+	KT_EQ(copy_from_user(&ts, (void *)(u + 3100), sizeof(ts)), 0);
+	KT_EQ(ts.tv_sec, 0);
+	KT_EQ(ts.tv_nsec, 0);
+	KT_EQ(sys_ppoll((struct pollfd *)(u + 3000), 1, NULL, (uint64_t *)(u + 3100), 4), -EINVAL);
+	ts = (struct timespec){ 0, 1000000 };
+	KT_EQ(copy_to_user((void *)(u + 3100), &ts, sizeof(ts)), 0);
+	KT_EQ(clear_user((void *)(u + 3200), 128), 0);
+	KT_EQ(sys_pselect6(1, NULL, (fd_set *)(u + 3200), NULL, (struct timespec *)(u + 3100), NULL),
+	      0);
+	ts.tv_nsec = -1;
+	KT_EQ(copy_to_user((void *)(u + 3100), &ts, sizeof(ts)), 0);
+	KT_EQ(sys_pselect6(1, NULL, NULL, NULL, (struct timespec *)(u + 3100), NULL), -EINVAL);
 	kt_leave(&e);
 	return 0;
 }
