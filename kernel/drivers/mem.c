@@ -21,12 +21,14 @@
 
 #define MEM_MAJOR 1
 
+/* /dev/null: always at end of file. */
 static long
 null_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	return 0;
 }
 
+/* /dev/null and /dev/zero: accept everything, keep nothing. */
 static long
 sink_write(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -36,6 +38,7 @@ sink_write(struct file *f, struct uio *u, uint64_t *pos)
 	return (long)n;
 }
 
+/* /dev/zero and /dev/full: zeros, a page at a time. */
 static long
 zero_read(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -53,12 +56,14 @@ zero_read(struct file *f, struct uio *u, uint64_t *pos)
 	return done;
 }
 
+/* /dev/full: the disk is always full. */
 static long
 full_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	return uio_resid(u) ? -ENOSPC : 0;
 }
 
+/* A private mapping of /dev/zero is zero-filled memory. */
 static int
 zero_readpage(struct file *f, uint64_t off, void *page)
 {
@@ -85,6 +90,7 @@ static const struct file_ops full_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Register the five mem devices (and their devtmpfs nodes). */
 void
 mem_devices_init(void)
 {

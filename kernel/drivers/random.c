@@ -43,6 +43,7 @@ static uint64_t rng_gen;           /* [rng_lock] blocks taken from the key */
 		c += d; b ^= c; b = ROTL(b, 7);                             \
 	} while (0)
 
+/* RFC 8439's block function: 20 rounds over the state, then the state added back. */
 void
 chacha20_block(const uint32_t key[8], const uint32_t iv[4], uint32_t out[16])
 {
@@ -78,6 +79,7 @@ rekey_locked(uint32_t tag)
 	memset(blk, 0, sizeof(blk));
 }
 
+/* XOR bytes into the key 32 at a time, rekeying after each.  => rng_lock held. */
 static void
 mix_locked(const uint8_t *p, size_t n)
 {
@@ -91,6 +93,7 @@ mix_locked(const uint8_t *p, size_t n)
 	}
 }
 
+/* Stir bytes into the key. */
 void
 random_add_entropy(const void *buf, size_t n)
 {
@@ -99,6 +102,7 @@ random_add_entropy(const void *buf, size_t n)
 	spin_unlock(&rng_lock);
 }
 
+/* Fast key erasure: take a private key from the state, replace the state, then stream. */
 void
 random_get_bytes(void *buf, size_t n)
 {
@@ -135,6 +139,7 @@ timing_sample(void)
 	return arch_cycles() - t0;
 }
 
+/* Seed from RDSEED/RDRAND and timing jitter. */
 void
 random_init(void)
 {
@@ -177,6 +182,7 @@ random_fill(struct uio *u)
 	return done;
 }
 
+/* /dev/random and /dev/urandom: the generator's bytes. */
 static long
 random_read(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -200,6 +206,7 @@ random_write(struct file *f, struct uio *u, uint64_t *pos)
 	return done;
 }
 
+/* The generator never blocks: always readable and writable. */
 static unsigned
 random_poll(struct file *f, struct poll_table *pt)
 {

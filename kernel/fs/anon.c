@@ -20,6 +20,7 @@
 
 static struct mount *anon_mnt;
 
+/* statfs on a pipe: its own little file system. */
 static int
 anon_statfs(struct super_block *sb, struct statfs *st)
 {
@@ -32,6 +33,7 @@ anon_statfs(struct super_block *sb, struct statfs *st)
 static const struct super_ops anon_sops = { .statfs = anon_statfs };
 static const struct fs_type anon_type = { .name = "pipefs" };
 
+/* The internal super block and mount of anonymous files. */
 void
 anon_init(void)
 {
@@ -44,6 +46,7 @@ anon_init(void)
 	sb->magic = PIPEFS_MAGIC;
 }
 
+/* A new nameless inode and an open file on it. */
 struct file *
 file_new_anon(const char *kind, uint32_t mode, const struct file_ops *ops, void *priv,
 	      int flags)
@@ -76,6 +79,7 @@ file_new_anon(const char *kind, uint32_t mode, const struct file_ops *ops, void 
 	return f;
 }
 
+/* A second open file on an anonymous inode (a pipe's other end). */
 struct file *
 file_clone_anon(struct file *f, const struct file_ops *ops, void *priv, int flags)
 {

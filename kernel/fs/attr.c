@@ -18,6 +18,7 @@
 #include "uapi/fcntl.h"
 #include "uapi/stat.h"
 
+/* The attributes of p's inode, as stat reports them. */
 int
 vfs_getattr(const struct path *p, struct kstat *st)
 {
@@ -44,6 +45,7 @@ vfs_getattr(const struct path *p, struct kstat *st)
 	return 0;
 }
 
+/* Walk flags for the AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH of *at calls. */
 static unsigned
 at_lookup_flags(int flags)
 {
@@ -51,6 +53,7 @@ at_lookup_flags(int flags)
 	       ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
 }
 
+/* stat, lstat, fstatat: look the name up and report its attributes. */
 int
 vfs_statat(int dirfd, const char *path, int flags, struct kstat *st)
 {
@@ -79,6 +82,7 @@ setattr_locked(struct inode *ino, struct iattr *ia)
 	return 0;
 }
 
+/* chmod: the owner or root sets the permission bits. */
 static int
 chmod_path(const struct path *p, uint32_t mode)
 {
@@ -103,6 +107,7 @@ chmod_path(const struct path *p, uint32_t mode)
 	return r;
 }
 
+/* chmod by name; a symbolic link's own mode cannot change (EOPNOTSUPP). */
 int
 vfs_fchmodat(int dirfd, const char *path, uint32_t mode, int flags)
 {
@@ -119,6 +124,7 @@ vfs_fchmodat(int dirfd, const char *path, uint32_t mode, int flags)
 	return r;
 }
 
+/* chmod of an open file. */
 int
 vfs_fchmod(struct file *f, uint32_t mode)
 {
@@ -141,6 +147,7 @@ chown_allowed(struct inode *ino, uint32_t uid, uint32_t gid)
 	return 0;
 }
 
+/* chown: checks, then the new owner, and setuid/setgid dropped from non-directories. */
 static int
 chown_path(const struct path *p, uint32_t uid, uint32_t gid)
 {
@@ -174,6 +181,7 @@ chown_path(const struct path *p, uint32_t uid, uint32_t gid)
 	return r;
 }
 
+/* chown by name (AT_SYMLINK_NOFOLLOW: the link itself). */
 int
 vfs_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)
 {
@@ -190,12 +198,14 @@ vfs_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)
 	return r;
 }
 
+/* chown of an open file. */
 int
 vfs_fchown(struct file *f, uint32_t uid, uint32_t gid)
 {
 	return chown_path(&f->path, uid, gid);
 }
 
+/* A tv_nsec utimensat accepts: a real value or UTIME_NOW / UTIME_OMIT. */
 static bool
 nsec_valid(long ns)
 {
@@ -233,6 +243,7 @@ utimes_path(const struct path *p, const struct timespec *times)
 	return r;
 }
 
+/* Validate times.  => 0, 1 (both UTIME_OMIT: nothing to do) or -EINVAL. */
 static int
 utimes_check(const struct timespec *times)
 {
@@ -243,6 +254,7 @@ utimes_check(const struct timespec *times)
 	return 0;
 }
 
+/* utimensat by name. */
 int
 vfs_utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)
 {
@@ -262,6 +274,7 @@ vfs_utimensat(int dirfd, const char *path, const struct timespec times[2], int f
 	return r;
 }
 
+/* utimensat on an open file (futimens). */
 int
 vfs_futimens(struct file *f, const struct timespec times[2])
 {
@@ -287,6 +300,7 @@ vfs_set_size(struct inode *ino, uint64_t size)
 	return r;
 }
 
+/* truncate(2): a regular file the caller may write. */
 int
 vfs_truncate(const char *path, int64_t size)
 {

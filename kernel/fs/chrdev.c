@@ -24,6 +24,7 @@ static struct spinlock chrdev_lock = SPINLOCK_INIT("chrdev");
 static struct list_node chrdevs = LIST_INIT(chrdevs);
 static void (*listener)(const char *name, uint32_t mode, dev_t dev);
 
+/* Does c share a number with [minor, minor + count) of major? */
 static bool
 overlaps(const struct chrdev *c, unsigned major, unsigned minor, unsigned count)
 {
@@ -40,6 +41,7 @@ node_name(const struct chrdev *c, unsigned i, char *buf, size_t size)
 		ksnprintf(buf, size, "%s%u", c->name, i);
 }
 
+/* Tell devtmpfs (fn) about every node of c. */
 static void
 announce(const struct chrdev *c, void (*fn)(const char *, uint32_t, dev_t))
 {
@@ -53,6 +55,7 @@ announce(const struct chrdev *c, void (*fn)(const char *, uint32_t, dev_t))
 	}
 }
 
+/* Add a range of device numbers, refusing overlaps; devtmpfs hears of it. */
 int
 chrdev_register(unsigned major, unsigned minor, unsigned count, const char *name,
 		uint32_t mode, const struct file_ops *ops)
@@ -83,6 +86,7 @@ chrdev_register(unsigned major, unsigned minor, unsigned count, const char *name
 	return 0;
 }
 
+/* Remove a range registered before. */
 void
 chrdev_unregister(unsigned major, unsigned minor, unsigned count)
 {
@@ -101,6 +105,7 @@ chrdev_unregister(unsigned major, unsigned minor, unsigned count)
 	kfree(found);
 }
 
+/* The operations registered for dev, or NULL (opening it gives ENXIO). */
 const struct file_ops *
 chrdev_ops(dev_t dev)
 {
@@ -137,6 +142,7 @@ chrdev_for_each(void (*fn)(const char *name, uint32_t mode, dev_t dev, void *arg
 	}
 }
 
+/* Set the function told about devices registered from now on. */
 void
 chrdev_set_listener(void (*fn)(const char *name, uint32_t mode, dev_t dev))
 {

@@ -11,6 +11,7 @@
 #define HDR_LEN 110
 #define TRAILER "TRAILER!!!"
 
+/* Start reading an archive of len bytes at buf. */
 void
 cpio_init(struct cpio_reader *r, const void *buf, size_t len)
 {
@@ -21,6 +22,7 @@ cpio_init(struct cpio_reader *r, const void *buf, size_t len)
 	r->error_off = 0;
 }
 
+/* Record why and where the archive is damaged.  => -EINVAL. */
 static int
 fail(struct cpio_reader *r, const char *why)
 {
@@ -91,6 +93,7 @@ skip_padding(struct cpio_reader *r)
 	return 1;
 }
 
+/* The "070702" checksum: the sum of the data bytes. */
 static bool
 sum_ok(const uint8_t *data, uint64_t size, uint32_t check)
 {
@@ -134,6 +137,7 @@ read_member(struct cpio_reader *r, struct cpio_entry *e)
 	return strcmp(e->name, TRAILER) == 0 ? 0 : 1;
 }
 
+/* The next member, skipping trailers and the padding between archives. */
 int
 cpio_next(struct cpio_reader *r, struct cpio_entry *e)
 {

@@ -49,6 +49,7 @@ static struct list_node lru = LIST_INIT(lru);       /* [dcache_lock] */
 static unsigned nr_unused;                          /* [dcache_lock] */
 static struct kmem_cache *dentry_cache;
 
+/* Bring-up: the hash table and the dentry slab cache. */
 void
 dcache_init(void)
 {
@@ -68,6 +69,7 @@ name_hash(const struct dentry *parent, const char *name, size_t len)
 	return h;
 }
 
+/* The hash chain for a hash value. */
 static struct list_node *
 chain(uint32_t hash)
 {
@@ -81,6 +83,7 @@ name_buf(struct dentry *d, size_t len)
 	return len < DNAME_INLINE ? d->iname : kmalloc(len + 1);
 }
 
+/* Free a long name's heap copy. */
 static void
 name_free(struct dentry *d)
 {
@@ -88,6 +91,7 @@ name_free(struct dentry *d)
 		kfree(d->name);
 }
 
+/* Take a reference; an unused dentry leaves the LRU.  => dcache_lock held. */
 static void
 dget_locked(struct dentry *d)
 {
@@ -97,6 +101,7 @@ dget_locked(struct dentry *d)
 	}
 }
 
+/* Take another reference to a dentry. */
 struct dentry *
 dget(struct dentry *d)
 {
@@ -106,6 +111,7 @@ dget(struct dentry *d)
 	return d;
 }
 
+/* A new unhashed dentry for name under parent (which it references).  NULL: no memory. */
 struct dentry *
 d_alloc(struct dentry *parent, const char *name, size_t len)
 {
@@ -140,6 +146,7 @@ d_alloc(struct dentry *parent, const char *name, size_t len)
 	return d;
 }
 
+/* A file system's root dentry: its own parent, never hashed. */
 struct dentry *
 d_make_root(struct inode *root)
 {
@@ -165,6 +172,7 @@ d_add(struct dentry *d, struct inode *ino)
 	spin_unlock(&dcache_lock);
 }
 
+/* The hashed dentry for (parent, name), referenced, or NULL. */
 struct dentry *
 d_lookup(struct dentry *parent, const char *name, size_t len)
 {
@@ -186,6 +194,7 @@ d_lookup(struct dentry *parent, const char *name, size_t len)
 	return found;
 }
 
+/* Take d out of the hash.  => dcache_lock held. */
 static void
 unhash_locked(struct dentry *d)
 {
@@ -211,6 +220,7 @@ d_detach_locked(struct dentry *d)
 	return parent == d ? NULL : parent;
 }
 
+/* Free a detached dentry and drop its inode.  => may sleep. */
 static void
 d_free(struct dentry *d)
 {
@@ -251,6 +261,7 @@ dput(struct dentry *d)
 	}
 }
 
+/* Free up to nr unused dentries, oldest first. */
 unsigned
 dcache_shrink(unsigned nr)
 {
@@ -277,6 +288,7 @@ dcache_shrink(unsigned nr)
 	return done;
 }
 
+/* How many unused dentries the cache holds. */
 unsigned
 dcache_unused_count(void)
 {
@@ -328,6 +340,7 @@ d_delete(struct dentry *d)
 	iput(ino);
 }
 
+/* Was d unlinked or removed while in use? */
 bool
 d_is_dead(struct dentry *d)
 {
@@ -410,6 +423,7 @@ d_exchange(struct dentry *a, struct dentry *b)
 	return 0;
 }
 
+/* Copy d's name out under the lock (a rename may change it). */
 void
 d_name_copy(struct dentry *d, char *buf, size_t size)
 {
@@ -418,31 +432,34 @@ d_name_copy(struct dentry *d, char *buf, size_t size)
 	spin_unlock(&dcache_lock);
 }
 
+/* Take dcache_lock (for callers that walk parents, like rename). */
 void
 dcache_lock_acquire(void)
 {
 	spin_lock(&dcache_lock);
 }
 
+/* Release dcache_lock. */
 void
 dcache_lock_release(void)
 {
 	spin_unlock(&dcache_lock);
 }
 
-/* Is a an ancestor of d (or d itself) within one file system?  => dcache_lock held. */
-bool
-d_is_ancestor_locked(struct dentry *a, struct dentry *d)
+/*
+ * If a is a proper ancestor of d, the child of a on the way down to d (d
+ * itself if it is a's child); otherwise NULL.  => dcache_lock held.
+ */
+struct dentry *
+d_ancestor_child_locked(struct dentry *a, struct dentry *d)
 {
-	for (;;) {
-		if (d == a)
-			return true;
-		if (d->parent == d)
-			return false;
-		d = d->parent;
-	}
+	for (; d->parent != d; d = d->parent)
+		if (d->parent == a)
+			return d;
+	return NULL;
 }
 
+/* The parent of d, referenced (read under the lock: rename moves dentries). */
 struct dentry *
 d_get_parent(struct dentry *d)
 {

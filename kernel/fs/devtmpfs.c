@@ -36,12 +36,14 @@ devtmpfs_node(const char *name, uint32_t mode, dev_t dev)
 		dput(d);
 }
 
+/* chrdev_for_each's callback: one node. */
 static void
 devtmpfs_node_each(const char *name, uint32_t mode, dev_t dev, void *arg)
 {
 	devtmpfs_node(name, mode, dev);
 }
 
+/* Every mount of devtmpfs shows the one shared instance. */
 static int
 devtmpfs_mount(const struct fs_type *type, const char *source, unsigned long flags,
 	       const void *data, struct super_block **out)
@@ -52,6 +54,7 @@ devtmpfs_mount(const struct fs_type *type, const char *source, unsigned long fla
 
 static struct fs_type devtmpfs_type = { .name = "devtmpfs", .mount = devtmpfs_mount };
 
+/* Bring-up: the instance, the type, the nodes so far, and news of later ones. */
 void
 devtmpfs_register(void)
 {

@@ -25,6 +25,7 @@ struct dir_target {
 	struct dentry *d;
 };
 
+/* Release a target: its dentry, the parent's lock, the walk. */
 static void
 target_done(struct dir_target *t)
 {
@@ -49,6 +50,7 @@ target_parent(struct dir_target *t, int dirfd, const char *path, unsigned flags)
 	return r;
 }
 
+/* Lock the parent and look the last name up under the lock. */
 static int
 target_lookup(struct dir_target *t)
 {
@@ -84,6 +86,7 @@ target_create(struct dir_target *t, int dirfd, const char *path, bool is_dir)
 	return inode_permission(t->dir, MAY_WRITE | MAY_EXEC);
 }
 
+/* mknod's file types: regular, devices, FIFOs, sockets; not directories. */
 static int
 mknod_type_ok(uint32_t mode)
 {
@@ -97,6 +100,7 @@ mknod_type_ok(uint32_t mode)
 	}
 }
 
+/* mknod: a regular file, device node, FIFO or socket (devices need root). */
 int
 vfs_mknodat(int dirfd, const char *path, uint32_t mode, dev_t dev)
 {
@@ -125,6 +129,7 @@ vfs_mknodat(int dirfd, const char *path, uint32_t mode, dev_t dev)
 	return r;
 }
 
+/* mkdir, with the umask applied. */
 int
 vfs_mkdirat(int dirfd, const char *path, uint32_t mode)
 {
@@ -147,6 +152,7 @@ vfs_mkdirat(int dirfd, const char *path, uint32_t mode)
 	return r;
 }
 
+/* symlink: a new name holding target. */
 int
 vfs_symlinkat(const char *target, int dirfd, const char *path)
 {
@@ -183,6 +189,7 @@ link_checks(struct dir_target *t, const struct path *old, struct inode *src)
 	return 0;
 }
 
+/* link: a second name for a non-directory, on the same mount. */
 int
 vfs_linkat(int odirfd, const char *opath, int ndirfd, const char *npath, int flags)
 {
@@ -268,6 +275,7 @@ target_remove(struct dir_target *t, int dirfd, const char *path, bool is_dir)
 	return may_remove(t, is_dir);
 }
 
+/* unlink one name; the inode goes with its last link and last user. */
 static int
 do_unlink(int dirfd, const char *path)
 {
@@ -288,6 +296,7 @@ do_unlink(int dirfd, const char *path)
 	return r;
 }
 
+/* rmdir an empty directory; it is marked dead so nothing new appears in it. */
 static int
 do_rmdir(int dirfd, const char *path)
 {
@@ -315,6 +324,7 @@ do_rmdir(int dirfd, const char *path)
 	return r;
 }
 
+/* unlinkat: unlink, or rmdir with AT_REMOVEDIR. */
 int
 vfs_unlinkat(int dirfd, const char *path, int flags)
 {
@@ -323,6 +333,7 @@ vfs_unlinkat(int dirfd, const char *path, int flags)
 	return (flags & AT_REMOVEDIR) ? do_rmdir(dirfd, path) : do_unlink(dirfd, path);
 }
 
+/* readlink: a link's target (an empty path reads the link dirfd names). */
 long
 vfs_readlinkat(int dirfd, const char *path, char *buf, size_t size)
 {

@@ -32,6 +32,7 @@ lookup_dir(const char *path, struct path *out)
 	return r;
 }
 
+/* chdir: the walk's new starting point for relative paths. */
 int
 vfs_chdir(const char *path)
 {
@@ -45,6 +46,7 @@ vfs_chdir(const char *path)
 	return 0;
 }
 
+/* fchdir: the working directory becomes an open directory. */
 int
 vfs_fchdir(struct file *f)
 {
@@ -58,6 +60,7 @@ vfs_fchdir(struct file *f)
 	return r;
 }
 
+/* chroot (root only): the new "/" of this process; the cwd stays. */
 int
 vfs_chroot(const char *path)
 {
@@ -74,6 +77,7 @@ vfs_chroot(const char *path)
 	return r;
 }
 
+/* getcwd: the path of the working directory seen from the root. */
 long
 vfs_getcwd(char *buf, size_t size)
 {
@@ -107,6 +111,7 @@ vfs_getcwd(char *buf, size_t size)
 	return n;
 }
 
+/* umask: set the mask new files get, return the old one. */
 uint32_t
 vfs_umask(uint32_t mask)
 {

@@ -39,6 +39,7 @@ struct files {
 	unsigned next_free;         /* [lock] no free slot below this */
 };
 
+/* An empty table of size slots.  NULL: no memory. */
 static struct files *
 files_alloc(unsigned size)
 {
@@ -60,12 +61,14 @@ files_alloc(unsigned size)
 	return t;
 }
 
+/* A new, empty table (for the first process). */
 struct files *
 files_new(void)
 {
 	return files_alloc(FILES_INITIAL);
 }
 
+/* fork's copy: the same open files, each with one more reference. */
 struct files *
 files_dup(struct files *old)
 {
@@ -95,12 +98,14 @@ files_dup(struct files *old)
 	return t;
 }
 
+/* Share the table (CLONE_FILES). */
 void
 files_get(struct files *t)
 {
 	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* Drop a reference; the last one closes every file. */
 void
 files_put(struct files *t)
 {
@@ -114,6 +119,7 @@ files_put(struct files *t)
 	kfree(t);
 }
 
+/* The current thread's table (NULL for kernel threads). */
 struct files *
 files_current(void)
 {
@@ -125,7 +131,8 @@ static int
 files_grow_locked(struct files *t, unsigned need)
 {
 	while (t->size <= need) {
-		unsigned nsize = MIN(MAX(t->size * 2, ALIGN_UP(need + 1, 64u)), (unsigned)FILES_MAX);
+		unsigned nsize = MIN(MAX(t->size * 2, ALIGN_UP(need + 1, 64u)),
+				     (unsigned)FILES_MAX);
 		struct file **nfd;
 		uint64_t *nbits;
 
@@ -151,6 +158,7 @@ files_grow_locked(struct files *t, unsigned need)
 	return 0;
 }
 
+/* Set or clear fd's close-on-exec bit.  => t->lock held. */
 static void
 set_cloexec_locked(struct files *t, unsigned fd, bool on)
 {
@@ -169,6 +177,7 @@ fd_limit(void)
 	return MIN(lim, (unsigned)FILES_MAX);
 }
 
+/* Reserve the lowest free slot >= min, growing the table up to FILES_MAX. */
 int
 fd_alloc(struct files *t, unsigned min, int flags)
 {
@@ -196,6 +205,7 @@ fd_alloc(struct files *t, unsigned min, int flags)
 	return r ? r : (int)fd;
 }
 
+/* Put f into a slot reserved by fd_alloc. */
 void
 fd_fill(struct files *t, int fd, struct file *f)
 {
@@ -214,6 +224,7 @@ slot_freed_locked(struct files *t, unsigned fd)
 		t->next_free = fd;
 }
 
+/* Give back a reserved slot whose open failed. */
 void
 fd_unreserve(struct files *t, int fd)
 {
@@ -222,6 +233,7 @@ fd_unreserve(struct files *t, int fd)
 	spin_unlock(&t->lock);
 }
 
+/* Reserve the lowest slot and fill it. */
 int
 fd_install(struct files *t, struct file *f, int flags)
 {
@@ -232,6 +244,7 @@ fd_install(struct files *t, struct file *f, int flags)
 	return fd;
 }
 
+/* The file at fd, referenced; O_PATH files only when raw. */
 static struct file *
 files_lookup(struct files *t, int fd, bool raw)
 {
@@ -251,12 +264,14 @@ files_lookup(struct files *t, int fd, bool raw)
 	return f;
 }
 
+/* The file at fd for I/O (O_PATH descriptors do not count). */
 struct file *
 fget(int fd)
 {
 	return files_lookup(files_current(), fd, false);
 }
 
+/* The file at fd, O_PATH descriptors included. */
 struct file *
 fget_raw(int fd)
 {
@@ -269,6 +284,7 @@ files_file(struct files *t, int fd)
 	return files_lookup(t, fd, true);
 }
 
+/* close: take the file out of the slot, then drop it. */
 int
 fd_close(struct files *t, int fd)
 {
@@ -287,13 +303,14 @@ fd_close(struct files *t, int fd)
 	return 0;
 }
 
+/* dup2/dup3: replace newfd's file (closing it) with oldfd's, atomically. */
 int
 fd_dup_to(struct files *t, int oldfd, int newfd, int flags)
 {
 	struct file *f, *old = NULL;
 	int r = 0;
 
-	if (newfd < 0 || (unsigned)newfd >= fd_limit())
+	if (!t || newfd < 0 || (unsigned)newfd >= fd_limit())
 		return -EBADF;
 	spin_lock(&t->lock);
 	if (oldfd < 0 || (unsigned)oldfd >= t->size || !t->fd[oldfd] ||
@@ -318,6 +335,7 @@ fd_dup_to(struct files *t, int oldfd, int newfd, int flags)
 	return r ? r : newfd;
 }
 
+/* F_GETFD: the close-on-exec bit. */
 int
 fd_get_cloexec(struct files *t, int fd)
 {
@@ -330,6 +348,7 @@ fd_get_cloexec(struct files *t, int fd)
 	return r;
 }
 
+/* F_SETFD, FIOCLEX, FIONCLEX. */
 int
 fd_set_cloexec(struct files *t, int fd, bool on)
 {
@@ -364,6 +383,7 @@ take_next(struct files *t, unsigned *fd, unsigned last, bool cloexec_only)
 	return f;
 }
 
+/* close_range: close (or mark close-on-exec) every open descriptor in a range. */
 int
 fd_close_range(struct files *t, unsigned first, unsigned last, unsigned flags)
 {
@@ -384,6 +404,7 @@ fd_close_range(struct files *t, unsigned first, unsigned last, unsigned flags)
 	return 0;
 }
 
+/* exec: close every descriptor marked close-on-exec. */
 void
 files_close_on_exec(struct files *t)
 {
@@ -394,12 +415,14 @@ files_close_on_exec(struct files *t)
 		file_put(f);
 }
 
+/* select's limit: the slots the table has now. */
 unsigned
 files_max_fd(struct files *t)
 {
 	return READ_ONCE(t->size);
 }
 
+/* Is the table shared by several threads? */
 bool
 files_shared(struct files *t)
 {

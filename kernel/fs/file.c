@@ -42,7 +42,7 @@ file_alloc(const struct path *p, unsigned flags, unsigned mode)
 		return NULL;
 	memset(f, 0, sizeof(*f));
 	f->refcount = 1;
-	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	f->mode = mode;
 	f->path = *p;
 	path_get(&f->path);
@@ -52,6 +52,7 @@ file_alloc(const struct path *p, unsigned flags, unsigned mode)
 	return f;
 }
 
+/* Free a file that never finished opening: no release call. */
 void
 file_discard(struct file *f)
 {
@@ -59,6 +60,7 @@ file_discard(struct file *f)
 	kmem_cache_free(file_cache, f);
 }
 
+/* Another reference to an open file (dup, fork, a poll in progress). */
 void
 file_get(struct file *f)
 {
@@ -71,11 +73,14 @@ file_put(struct file *f)
 {
 	if (!f || __atomic_sub_fetch(&f->refcount, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
+	if (f->flocked)
+		flock_release(f);
 	if (f->ops && f->ops->release && !(f->mode & FMODE_PATH))
 		f->ops->release(f->inode, f);
 	file_discard(f);
 }
 
+/* The status flags, read under the file's lock. */
 unsigned
 file_flags(struct file *f)
 {
@@ -87,6 +92,7 @@ file_flags(struct file *f)
 	return fl;
 }
 
+/* F_SETFL: change the settable status flags; O_NOATIME needs ownership. */
 int
 file_set_flags(struct file *f, unsigned flags)
 {
@@ -100,6 +106,7 @@ file_set_flags(struct file *f, unsigned flags)
 	return 0;
 }
 
+/* Readiness; files without a poll operation are always ready (as regular files). */
 unsigned
 file_poll(struct file *f, struct poll_table *pt)
 {
@@ -108,6 +115,7 @@ file_poll(struct file *f, struct poll_table *pt)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
+/* lseek for files with a size: SET, CUR, END; DATA and HOLE see no holes. */
 int64_t
 generic_file_llseek(struct file *f, int64_t off, int whence)
 {
@@ -135,12 +143,14 @@ generic_file_llseek(struct file *f, int64_t off, int whence)
 	return pos;
 }
 
+/* lseek that succeeds and means nothing (null, zero). */
 int64_t
 noop_llseek(struct file *f, int64_t off, int whence)
 {
 	return 0;
 }
 
+/* What exec needs to know: mode, owner, size, mount flags. */
 int
 file_exec_info(struct file *f, struct file_exec_info *info)
 {
@@ -153,9 +163,11 @@ file_exec_info(struct file *f, struct file_exec_info *info)
 	info->size = ino->size;
 	mutex_unlock(&ino->lock);
 	info->noexec_mount = (f->path.mnt->flags & MNT_NOEXEC) != 0;
+	info->nosuid_mount = (f->path.mnt->flags & MNT_NOSUID) != 0;
 	return 0;
 }
 
+/* May the caller run this file?  A regular file, x permission, no noexec. */
 int
 file_may_exec(struct file *f)
 {
@@ -165,6 +177,7 @@ file_may_exec(struct file *f)
 	return inode_permission(f->inode, MAY_EXEC);
 }
 
+/* The file's path from the caller's root, " (deleted)" if unlinked. */
 int
 file_path(struct file *f, char *buf, size_t size)
 {

@@ -380,6 +380,7 @@ struct file {
 	struct mutex pos_lock;          /* serializes I/O that moves pos */
 	uint64_t pos;                   /* [p] */
 	struct spinlock lock;
+	bool flocked;                   /* [f] it took a flock() lock once */
 	void *priv;                     /* the driver's or file system's */
 };
 

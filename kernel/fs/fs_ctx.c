@@ -12,6 +12,7 @@
 
 static struct fs_ctx *kernel_fs;
 
+/* An empty context with the default umask 022. */
 static struct fs_ctx *
 fs_ctx_alloc(void)
 {
@@ -34,6 +35,7 @@ fs_ctx_init_kernel(void)
 		panic("vfs: no memory for the kernel's fs context");
 }
 
+/* A context at the real root, cwd "/" (the first process, kernel threads). */
 struct fs_ctx *
 fs_ctx_new_root(void)
 {
@@ -56,6 +58,7 @@ get_locked_copy(struct fs_ctx *c, const struct path *src, struct path *out)
 	spin_unlock(&c->lock);
 }
 
+/* fork's copy: same root, cwd and umask. */
 struct fs_ctx *
 fs_ctx_dup(struct fs_ctx *old)
 {
@@ -69,12 +72,14 @@ fs_ctx_dup(struct fs_ctx *old)
 	return c;
 }
 
+/* Share the context (CLONE_FS). */
 void
 fs_ctx_get(struct fs_ctx *c)
 {
 	__atomic_add_fetch(&c->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/* Drop a reference; the last one lets go of root and cwd. */
 void
 fs_ctx_put(struct fs_ctx *c)
 {
@@ -85,6 +90,7 @@ fs_ctx_put(struct fs_ctx *c)
 	kfree(c);
 }
 
+/* The current thread's context, or the kernel's. */
 struct fs_ctx *
 fs_ctx_current(void)
 {
@@ -93,18 +99,21 @@ fs_ctx_current(void)
 	return c ? c : kernel_fs;
 }
 
+/* The process root, referenced. */
 void
 fs_ctx_get_root(struct fs_ctx *c, struct path *out)
 {
 	get_locked_copy(c, &c->root, out);
 }
 
+/* The working directory, referenced. */
 void
 fs_ctx_get_cwd(struct fs_ctx *c, struct path *out)
 {
 	get_locked_copy(c, &c->cwd, out);
 }
 
+/* Replace one of c's paths, dropping the old one outside the lock. */
 static void
 set_path(struct fs_ctx *c, struct path *slot, const struct path *p)
 {
@@ -118,12 +127,14 @@ set_path(struct fs_ctx *c, struct path *slot, const struct path *p)
 	path_put(&old);
 }
 
+/* chroot's half: set the root. */
 void
 fs_ctx_set_root(struct fs_ctx *c, const struct path *p)
 {
 	set_path(c, &c->root, p);
 }
 
+/* chdir's half: set the working directory. */
 void
 fs_ctx_set_cwd(struct fs_ctx *c, const struct path *p)
 {

@@ -12,6 +12,7 @@
 #include "mm/usercopy.h"
 #include "uapi/errno.h"
 
+/* Copy a user path into a new PATH_MAX buffer.  => the buffer or ERR_PTR. */
 char *
 getname(const char *upath, bool empty_ok)
 {
@@ -33,6 +34,7 @@ getname(const char *upath, bool empty_ok)
 	return buf;
 }
 
+/* Free what getname returned (errors and NULL are ignored). */
 void
 putname(char *name)
 {

@@ -45,6 +45,7 @@ struct unpack {
 	unsigned made, failed;
 };
 
+/* Note a hard-link group or a directory by its archive fields and our path. */
 static struct remembered *
 remember(struct remembered **list, const struct cpio_entry *e, const char *path)
 {
@@ -59,6 +60,7 @@ remember(struct remembered **list, const struct cpio_entry *e, const char *path)
 	return m;
 }
 
+/* Free a list of remembered entries. */
 static void
 forget_all(struct remembered **list)
 {
@@ -122,6 +124,7 @@ maybe_link(struct unpack *u, const struct cpio_entry *e)
 	return 0;
 }
 
+/* Write a member's data into the open file. */
 static int
 write_all(struct file *f, const void *data, uint64_t size)
 {
@@ -135,6 +138,7 @@ write_all(struct file *f, const void *data, uint64_t size)
 	return 0;
 }
 
+/* A regular member: a new file, or a link to its group, then the data. */
 static int
 make_file(struct unpack *u, const struct cpio_entry *e)
 {
@@ -155,6 +159,7 @@ make_file(struct unpack *u, const struct cpio_entry *e)
 	return r;
 }
 
+/* A symbolic link member: its data is the target. */
 static int
 make_symlink(struct unpack *u, const struct cpio_entry *e)
 {
@@ -208,6 +213,7 @@ unpack_member(struct unpack *u, const struct cpio_entry *e)
 	}
 }
 
+/* Directories get their archive time last: adding entries changed it. */
 static void
 set_dir_times(struct unpack *u)
 {
@@ -284,6 +290,7 @@ initramfs_default_dev(void)
 	}
 }
 
+/* Boot: unpack the archive into /, then make sure /dev has a console. */
 int
 initramfs_unpack(const void *data, size_t len)
 {

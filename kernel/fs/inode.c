@@ -48,6 +48,7 @@ static struct kmem_cache *inode_cache;
 /* Credentials of kernel threads: root, in no extra groups. */
 static const struct cred kernel_cred;
 
+/* The cache chain for (sb, ino). */
 static struct list_node *
 hash_chain(struct super_block *sb, uint64_t ino)
 {
@@ -56,6 +57,7 @@ hash_chain(struct super_block *sb, uint64_t ino)
 	return &inode_hash[(h >> 32) % IHASH_SIZE];
 }
 
+/* Bring-up: the inode cache and its slab. */
 void
 inode_init(void)
 {
@@ -64,6 +66,7 @@ inode_init(void)
 	inode_cache = kmem_cache_create("inode", sizeof(struct inode), 8);
 }
 
+/* A new inode of sb: one reference, one link, times now, the next number. */
 struct inode *
 inode_alloc(struct super_block *sb, uint32_t mode)
 {
@@ -85,12 +88,14 @@ inode_alloc(struct super_block *sb, uint32_t mode)
 	return ino;
 }
 
+/* Free the memory of an inode nobody can reach. */
 void
 inode_free(struct inode *ino)
 {
 	kmem_cache_free(inode_cache, ino);
 }
 
+/* Another reference to an inode already referenced (or owned by its file system). */
 void
 ihold(struct inode *ino)
 {
@@ -141,6 +146,7 @@ iput(struct inode *ino)
 	kmem_cache_free(inode_cache, ino);
 }
 
+/* The cached inode (sb, nr), referenced, or NULL. */
 struct inode *
 inode_find(struct super_block *sb, uint64_t nr)
 {
@@ -160,6 +166,7 @@ inode_find(struct super_block *sb, uint64_t nr)
 	return found;
 }
 
+/* Cache ino unless an inode with its number is there (then return that one). */
 struct inode *
 inode_hash_insert(struct inode *ino)
 {
@@ -174,6 +181,7 @@ inode_hash_insert(struct inode *ino)
 	return ino;
 }
 
+/* The time for file timestamps. */
 void
 vfs_now(struct timespec *ts)
 {
@@ -223,6 +231,7 @@ inode_apply_attr(struct inode *ino, const struct iattr *ia)
 		ino->ctime = ia->ctime;
 }
 
+/* The credentials checks use: the thread's, or root's for kernel threads. */
 const struct cred *
 vfs_cred(void)
 {
@@ -231,6 +240,7 @@ vfs_cred(void)
 	return c ? c : &kernel_cred;
 }
 
+/* May the caller change ino as its owner would (chmod, utimes)? */
 bool
 inode_owner_or_root(struct inode *ino)
 {

@@ -35,7 +35,7 @@ unsigned d_prune_sb(struct super_block *sb);
 struct dentry *d_get_parent(struct dentry *d);
 void dcache_lock_acquire(void);
 void dcache_lock_release(void);
-bool d_is_ancestor_locked(struct dentry *a, struct dentry *d);
+struct dentry *d_ancestor_child_locked(struct dentry *a, struct dentry *d);
 
 /* ---- mount.c */
 int mount_attach_dentry(struct super_block *sb, struct dentry *root, const struct path *at,
@@ -89,7 +89,7 @@ int nd_init(struct nameidata *nd, int dirfd, const char *name, unsigned flags);
 void nd_release(struct nameidata *nd);
 /* Walk everything but the last component. */
 int nd_walk_parent(struct nameidata *nd);
-/* Step onto nd->last (nd->path is its parent).  => 0, 1 (a link was pushed: walk again) or -errno. */
+/* Step onto nd->last (nd->path is its parent).  => 0, 1 (a link was pushed), -errno. */
 int nd_walk_last(struct nameidata *nd);
 /* The last component named the link at (nd->path.mnt, link): continue in its body. */
 int nd_follow_link(struct nameidata *nd, struct dentry *link);
@@ -118,6 +118,9 @@ void fs_ctx_set_cwd(struct fs_ctx *c, const struct path *p);
 struct file *file_alloc(const struct path *p, unsigned flags, unsigned mode);
 /* Free a file whose open failed: no release call. */
 void file_discard(struct file *f);
+
+/* ---- flock.c: the last close of a description drops its flock() lock. */
+void flock_release(struct file *f);
 
 /* ---- perm.c */
 /* May the caller write to things on this mount?  => 0 or -EROFS. */

@@ -40,6 +40,7 @@ static struct mount *root_mount;                              /* [mount_lock] */
 static int next_mnt_id = 1;                                   /* [mount_lock] */
 static unsigned next_anon_minor = 1;                          /* [mount_lock] */
 
+/* Make a file system type mountable by name. */
 int
 vfs_register_fs(struct fs_type *type)
 {
@@ -49,6 +50,7 @@ vfs_register_fs(struct fs_type *type)
 	return 0;
 }
 
+/* The type registered under name, or NULL (mount then says ENODEV). */
 const struct fs_type *
 vfs_find_fs(const char *name)
 {
@@ -86,6 +88,7 @@ vfs_for_each_fs_type(void *ctx, int (*pr)(void *, const char *, ...))
 	return r;
 }
 
+/* A new super block with an anonymous device number (0, n) for st_dev. */
 struct super_block *
 sb_alloc(const struct fs_type *type, const struct super_ops *ops)
 {
@@ -116,12 +119,14 @@ sb_shutdown(struct super_block *sb)
 	sb_free(sb);
 }
 
+/* Free a super block's own memory. */
 void
 sb_free(struct super_block *sb)
 {
 	kfree(sb);
 }
 
+/* Another reference to a mount. */
 struct mount *
 mntget(struct mount *m)
 {
@@ -173,6 +178,7 @@ mntput(struct mount *m)
 	mntput(old.mnt);
 }
 
+/* Reference both halves of a path. */
 void
 path_get(const struct path *p)
 {
@@ -180,6 +186,7 @@ path_get(const struct path *p)
 	dget(p->dentry);
 }
 
+/* Drop both halves of a path and clear it. */
 void
 path_put(struct path *p)
 {
@@ -200,9 +207,18 @@ mount_attach_dentry(struct super_block *sb, struct dentry *root, const struct pa
 		    unsigned mnt_flags, const char *devname)
 {
 	struct mount *m = kzalloc(sizeof(*m));
+	bool unused;
 
-	if (!m)
+	if (!m) {
+		/* A super block made for this mount dies with it; a shared one lives on. */
+		dput(root);
+		spin_lock(&mount_lock);
+		unused = sb->mounts == 0;
+		spin_unlock(&mount_lock);
+		if (unused)
+			sb_shutdown(sb);
 		return -ENOMEM;
+	}
 	m->root = root;
 	m->sb = sb;
 	m->flags = mnt_flags;
@@ -240,6 +256,7 @@ mount_link_locked(struct mount *m, const struct path *at)
 	m->flags &= ~MNT_DETACHED;
 }
 
+/* Mount sb's root at `at` (NULL: as the root of the tree). */
 int
 mount_attach(struct super_block *sb, const struct path *at, unsigned mnt_flags,
 	     const char *devname)
@@ -266,6 +283,7 @@ mount_unlink_locked(struct mount *m, struct path *old)
 	m->mountpoint = NULL;
 }
 
+/* The mount sitting on p, referenced, or NULL. */
 struct mount *
 mount_lookup_child(const struct path *p)
 {
@@ -285,6 +303,7 @@ mount_lookup_child(const struct path *p)
 	return found;
 }
 
+/* At a mount's root, move p to where the mount hangs.  => whether it moved. */
 bool
 mount_up(struct path *p)
 {
@@ -305,6 +324,7 @@ mount_up(struct path *p)
 	return true;
 }
 
+/* The root of the tree, referenced. */
 void
 vfs_root_path(struct path *out)
 {
@@ -315,12 +335,14 @@ vfs_root_path(struct path *out)
 	out->dentry = dget(root_mount->root);
 }
 
+/* Take mount_lock (d_path walks mounts and dentries together). */
 void
 mount_lock_acquire(void)
 {
 	spin_lock(&mount_lock);
 }
 
+/* Release mount_lock. */
 void
 mount_lock_release(void)
 {
@@ -447,6 +469,7 @@ mount_umount(struct mount *m, bool lazy)
 	return 0;
 }
 
+/* A mount outside the tree for a kernel-internal super block. */
 struct mount *
 mount_internal(struct super_block *sb)
 {
@@ -483,6 +506,7 @@ mount_below_locked(struct mount *m, struct mount *top)
 	}
 }
 
+/* MS_MOVE: hang m at `at` instead; not into its own subtree. */
 int
 mount_move(struct mount *m, const struct path *at)
 {
@@ -504,6 +528,7 @@ mount_move(struct mount *m, const struct path *at)
 	return 0;
 }
 
+/* Cross every mount sitting on p, down to the topmost. */
 void
 follow_mounts(struct path *p)
 {

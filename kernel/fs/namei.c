@@ -74,6 +74,7 @@ nd_start(struct nameidata *nd, int dirfd, const char *name)
 	return 0;
 }
 
+/* Start a walk of name from dirfd (AT_FDCWD: the cwd) with LOOKUP_* flags. */
 int
 nd_init(struct nameidata *nd, int dirfd, const char *name, unsigned flags)
 {
@@ -86,6 +87,7 @@ nd_init(struct nameidata *nd, int dirfd, const char *name, unsigned flags)
 	return nd_start(nd, dirfd, name);
 }
 
+/* End a walk: free link bodies, drop the paths. */
 void
 nd_release(struct nameidata *nd)
 {
@@ -97,6 +99,7 @@ nd_release(struct nameidata *nd)
 	path_put(&nd->root);
 }
 
+/* Skip any run of slashes. */
 static void
 skip_slashes(struct nameidata *nd)
 {
@@ -125,6 +128,7 @@ may_lookup(struct nameidata *nd)
 	return inode_permission(dir, MAY_EXEC);
 }
 
+/* LAST_DOT, LAST_DOTDOT or LAST_NORM for a component. */
 static int
 classify(const char *name, size_t len)
 {
@@ -173,6 +177,7 @@ d_lookup_valid(struct dentry *dir, const char *name, size_t len)
 	return d;
 }
 
+/* Find name in dir: the cache, else the file system (recording a miss). */
 struct dentry *
 lookup_dentry_locked(struct dentry *dir, const char *name, size_t len)
 {
@@ -197,6 +202,7 @@ lookup_dentry_locked(struct dentry *dir, const char *name, size_t len)
 	return d;
 }
 
+/* Find name in dir: the cache without locks, else under the directory's lock. */
 struct dentry *
 lookup_dentry(struct dentry *dir, const char *name, size_t len)
 {
@@ -317,6 +323,7 @@ next_component(struct nameidata *nd, const char **name)
 	return len;
 }
 
+/* Walk up to the last component; nd->last names it. */
 int
 nd_walk_parent(struct nameidata *nd)
 {
@@ -360,6 +367,7 @@ nd_walk_parent(struct nameidata *nd)
 	}
 }
 
+/* Step onto the last component (following a link if LOOKUP_FOLLOW). */
 int
 nd_walk_last(struct nameidata *nd)
 {
@@ -368,6 +376,7 @@ nd_walk_last(struct nameidata *nd)
 	return walk_component(nd, nd->last, nd->last_len, nd->flags & LOOKUP_FOLLOW);
 }
 
+/* Resolve a whole path.  => 0 with *out referenced, or -errno. */
 int
 vfs_path_lookup(int dirfd, const char *name, unsigned flags, struct path *out)
 {

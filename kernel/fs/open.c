@@ -39,6 +39,7 @@ acc_mode(int flags)
 	return (flags & O_TRUNC) ? a | MAY_WRITE : a;
 }
 
+/* The FMODE_* access of an open with these flags (3: neither, for ioctls). */
 static unsigned
 fmode_of(int flags)
 {
@@ -101,6 +102,7 @@ open_create_last(struct nameidata *nd, int flags, uint32_t mode, struct path *ou
 	return 0;
 }
 
+/* Resolve an open's name; with O_CREAT, make the file if it is missing. */
 static int
 open_lookup(int dirfd, const char *name, int flags, uint32_t mode, struct path *out,
 	    bool *created)
@@ -181,6 +183,7 @@ open_ops(struct inode *ino)
 
 static const struct file_ops no_ops;
 
+/* Check, choose operations, call the driver's open, and truncate. */
 static struct file *
 do_open(const struct path *p, int flags, bool created)
 {
@@ -211,6 +214,7 @@ do_open(const struct path *p, int flags, bool created)
 		file_discard(f);
 		return ERR_PTR(r);
 	}
+	f->flags &= ~O_NOCTTY;          /* the driver's open has seen it */
 	if ((flags & O_TRUNC) && S_ISREG(ino->mode) && !created) {
 		r = vfs_set_size(ino, 0);
 		if (r) {
@@ -221,6 +225,7 @@ do_open(const struct path *p, int flags, bool created)
 	return f;
 }
 
+/* open(2) with a kernel path.  => file or ERR_PTR. */
 struct file *
 vfs_openat(int dirfd, const char *name, int flags, uint32_t mode)
 {
@@ -243,8 +248,43 @@ vfs_openat(int dirfd, const char *name, int flags, uint32_t mode)
 	return f;
 }
 
+/* Kernel code's open, relative to the current thread's cwd. */
 struct file *
 vfs_open_kernel(const char *path, int flags, int mode)
 {
 	return vfs_openat(AT_FDCWD, path, flags, (uint32_t)mode);
+}
+
+/* exec's open: execute permission instead of read permission. */
+struct file *
+vfs_open_exec(int dirfd, const char *name, int flags)
+{
+	struct inode *ino;
+	struct file *f = NULL;
+	struct path p;
+	int r;
+
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return ERR_PTR(-EINVAL);
+	r = vfs_path_lookup(dirfd, name, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+			    ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &p);
+	if (r)
+		return ERR_PTR(r);
+	ino = d_inode(p.dentry);
+	if (S_ISLNK(ino->mode))
+		r = -ELOOP;
+	else if (!S_ISREG(ino->mode) || (p.mnt->flags & MNT_NOEXEC))
+		r = -EACCES;
+	else
+		r = inode_permission(ino, MAY_EXEC);
+	if (r == 0 && !(f = file_alloc(&p, O_RDONLY | O_LARGEFILE, FMODE_READ)))
+		r = -ENOMEM;
+	if (r == 0) {
+		f->ops = ino->fops;
+		r = f->ops && f->ops->open ? f->ops->open(ino, f) : 0;
+		if (r)
+			file_discard(f);
+	}
+	path_put(&p);
+	return r ? ERR_PTR(r) : f;
 }

@@ -9,18 +9,21 @@
 #include "mm/slab.h"
 #include "uapi/errno.h"
 
+/* How many indexes a tree of this height covers. */
 static uint64_t
 span(unsigned height)
 {
 	return 1ull << (PT_SHIFT * height);
 }
 
+/* The slot of index in a node at this level (1: leaves). */
 static unsigned
 slot(uint64_t index, unsigned level)
 {
 	return (unsigned)(index >> (PT_SHIFT * (level - 1))) & (PT_FANOUT - 1);
 }
 
+/* The item at index, or NULL (a hole). */
 void *
 pt_lookup(const struct page_tree *t, uint64_t index)
 {
@@ -33,6 +36,7 @@ pt_lookup(const struct page_tree *t, uint64_t index)
 	return node ? node[slot(index, 1)] : NULL;
 }
 
+/* A zeroed node of PT_FANOUT slots. */
 static void **
 node_new(void)
 {
@@ -62,6 +66,7 @@ grow(struct page_tree *t, uint64_t index)
 	return 0;
 }
 
+/* Store item at index, growing the tree and making nodes as needed. */
 int
 pt_insert(struct page_tree *t, uint64_t index, void *item)
 {
@@ -120,6 +125,7 @@ trunc_node(struct page_tree *t, void **node, unsigned level, uint64_t base, uint
 	return empty;
 }
 
+/* Drop every item at index >= from. */
 void
 pt_truncate(struct page_tree *t, uint64_t from, void (*drop)(void *item, void *arg), void *arg)
 {
@@ -132,6 +138,7 @@ pt_truncate(struct page_tree *t, uint64_t from, void (*drop)(void *item, void *a
 	}
 }
 
+/* The first index >= from with an item below node, or UINT64_MAX. */
 static uint64_t
 next_in(void **node, unsigned level, uint64_t base, uint64_t from)
 {
@@ -150,6 +157,7 @@ next_in(void **node, unsigned level, uint64_t base, uint64_t from)
 	return UINT64_MAX;
 }
 
+/* The first index >= from holding an item (SEEK_DATA's question). */
 uint64_t
 pt_next(const struct page_tree *t, uint64_t from)
 {

@@ -9,6 +9,7 @@
 #include "uapi/errno.h"
 #include "uapi/stat.h"
 
+/* May the caller change things on this mount?  => 0 or -EROFS. */
 int
 mnt_want_write(const struct path *p)
 {

@@ -29,15 +29,17 @@ struct rename_ctx {
 	struct nameidata ond, nnd;
 	struct dentry *odir, *ndir;         /* the parents */
 	struct dentry *old, *new;           /* the names, referenced */
-	struct dentry *trap;                /* the ancestor of the two parents, if one is */
+	struct dentry *trap;                /* one parent above the other: its child on the way */
 	bool locked, sb_locked;
 	unsigned flags;
 };
 
+/* Lock both parents: the rename lock, then an ancestor before its descendant. */
 static void
 lock_parents(struct rename_ctx *c)
 {
 	struct inode *oi = d_inode(c->odir), *ni = d_inode(c->ndir);
+	bool ndir_first = false;
 
 	c->trap = NULL;
 	if (c->odir == c->ndir) {
@@ -46,12 +48,13 @@ lock_parents(struct rename_ctx *c)
 		mutex_lock(&oi->sb->rename_lock);
 		c->sb_locked = true;
 		dcache_lock_acquire();
-		if (d_is_ancestor_locked(c->odir, c->ndir))
-			c->trap = c->odir;
-		else if (d_is_ancestor_locked(c->ndir, c->odir))
-			c->trap = c->ndir;
+		c->trap = d_ancestor_child_locked(c->odir, c->ndir);
+		if (!c->trap) {
+			c->trap = d_ancestor_child_locked(c->ndir, c->odir);
+			ndir_first = c->trap != NULL;
+		}
 		dcache_lock_release();
-		if (c->trap == c->ndir) {
+		if (ndir_first) {
 			mutex_lock(&ni->lock);
 			mutex_lock(&oi->lock);
 		} else {
@@ -62,6 +65,7 @@ lock_parents(struct rename_ctx *c)
 	c->locked = true;
 }
 
+/* Release everything rename_walk and lock_parents took. */
 static void
 rename_done(struct rename_ctx *c)
 {
@@ -134,7 +138,7 @@ rename_lookup(struct rename_ctx *c)
 	return 0;
 }
 
-/* One side: may the caller take `victim` out of dir (and, for a directory moving, rewrite its ".."). */
+/* May the caller take victim out of dir (and, moving a directory, rewrite its "..")? */
 static int
 may_move(struct inode *dir, struct inode *victim, bool cross)
 {
@@ -147,6 +151,7 @@ may_move(struct inode *dir, struct inode *victim, bool cross)
 	return r;
 }
 
+/* Permission, sticky bits, type agreement, mountpoints. */
 static int
 rename_checks(struct rename_ctx *c)
 {
@@ -211,18 +216,32 @@ rename_commit(struct rename_ctx *c)
 	return r;
 }
 
+/* Make the dentry cache agree with the rename the file system did. */
 static int
 rename_dcache(struct rename_ctx *c)
 {
-	if (c->flags & RENAME_EXCHANGE)
-		return d_exchange(c->old, c->new);
-	if (d_inode(c->new)) {
-		d_prune_children(c->new);
-		d_drop(c->new);
+	/*
+	 * The file system has done the rename.  Should the cache fail to
+	 * follow (no memory for a long name), it forgets both names instead:
+	 * the next lookups ask the file system again.
+	 */
+	if (c->flags & RENAME_EXCHANGE) {
+		if (d_exchange(c->old, c->new)) {
+			d_drop(c->old);
+			d_drop(c->new);
+		}
+		return 0;
 	}
-	return d_move(c->old, c->ndir, c->nnd.last, c->nnd.last_len);
+	/* The target name's dentry (negative, or the replaced file) gives way to the moved one. */
+	if (d_inode(c->new))
+		d_prune_children(c->new);
+	d_drop(c->new);
+	if (d_move(c->old, c->ndir, c->nnd.last, c->nnd.last_len))
+		d_drop(c->old);
+	return 0;
 }
 
+/* rename, renameat, renameat2 with kernel paths. */
 int
 vfs_renameat2(int odirfd, const char *opath, int ndirfd, const char *npath, unsigned flags)
 {

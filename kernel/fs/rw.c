@@ -65,9 +65,38 @@ rw_at(struct file *f, struct uio *u, const uint64_t *ppos, rw_op op)
 	return r;
 }
 
+/* Is time a at or before time b? */
+static bool
+ts_before_or_at(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec <= b.tv_nsec);
+}
+
+/*
+ * Record an access, the "relatime" way (Linux's default): only when the
+ * last recorded access is older than the last change, or a day old, so
+ * reads do not turn into a stream of inode updates.  => ino->lock held.
+ */
+static void
+touch_atime_locked(struct file *f)
+{
+	struct inode *ino = f->inode;
+	struct timespec now;
+
+	if ((f->flags & O_NOATIME) || (f->path.mnt->flags & (MNT_NOATIME | MNT_RDONLY)) ||
+	    (ino->sb->flags & SB_RDONLY))
+		return;
+	vfs_now(&now);
+	if (ts_before_or_at(ino->atime, ino->mtime) || ts_before_or_at(ino->atime, ino->ctime) ||
+	    now.tv_sec - ino->atime.tv_sec >= 24 * 3600)
+		ino->atime = now;
+}
+
+/* read and pread: checks, then the file's read at the right position. */
 long
 file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 {
+	long n;
 	int r;
 
 	if (!(f->mode & FMODE_READ))
@@ -81,9 +110,16 @@ file_read(struct file *f, struct uio *u, const uint64_t *ppos)
 	r = rw_check(f, u, ppos);
 	if (r)
 		return r;
-	return rw_at(f, u, ppos, f->ops->read);
+	n = rw_at(f, u, ppos, f->ops->read);
+	if (n > 0 && S_ISREG(f->inode->mode)) {
+		mutex_lock(&f->inode->lock);
+		touch_atime_locked(f);
+		mutex_unlock(&f->inode->lock);
+	}
+	return n;
 }
 
+/* write and pwrite: checks, setuid dropped, then the file's write. */
 long
 file_write(struct file *f, struct uio *u, const uint64_t *ppos)
 {
@@ -107,6 +143,7 @@ file_write(struct file *f, struct uio *u, const uint64_t *ppos)
 	return rw_at(f, u, ppos, f->ops->write);
 }
 
+/* lseek: the file's own rule, under the position lock. */
 int64_t
 file_llseek(struct file *f, int64_t off, int whence)
 {
@@ -135,6 +172,7 @@ file_llseek(struct file *f, int64_t off, int whence)
 long
 file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
+	unsigned bit;
 	int on, r;
 
 	switch (cmd) {
@@ -143,9 +181,8 @@ file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 		r = get_user(on, (int *)arg);
 		if (r)
 			return r;
-		on = on ? (cmd == FIONBIO ? O_NONBLOCK : O_ASYNC) : 0;
-		return file_set_flags(f, (file_flags(f) & ~(cmd == FIONBIO ? O_NONBLOCK : O_ASYNC)) |
-				      (unsigned)on);
+		bit = cmd == FIONBIO ? O_NONBLOCK : O_ASYNC;
+		return file_set_flags(f, (file_flags(f) & ~bit) | (on ? bit : 0));
 	case FIONREAD:
 		if (!S_ISREG(f->inode->mode))
 			break;
@@ -158,6 +195,7 @@ file_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+/* fsync and fdatasync: the file's own, or EINVAL when it has none. */
 int
 file_fsync(struct file *f, bool datasync)
 {
@@ -166,6 +204,7 @@ file_fsync(struct file *f, bool datasync)
 	return f->ops->fsync(f, datasync);
 }
 
+/* ftruncate: a regular file open for writing. */
 int
 file_truncate(struct file *f, uint64_t size)
 {
@@ -174,6 +213,7 @@ file_truncate(struct file *f, uint64_t size)
 	return vfs_set_size(f->inode, size);
 }
 
+/* getdents: entries from the file position, the directory locked. */
 int
 file_readdir(struct file *f, struct dir_context *ctx)
 {
@@ -186,8 +226,7 @@ file_readdir(struct file *f, struct dir_context *ctx)
 	ctx->pos = f->pos;
 	mutex_lock(&ino->lock);
 	r = (ino->flags & I_DEAD) ? -ENOENT : f->ops->readdir(f, ctx);
-	if (!(f->path.mnt->flags & MNT_NOATIME))
-		inode_touch(ino, ATTR_ATIME);
+	touch_atime_locked(f);
 	mutex_unlock(&ino->lock);
 	f->pos = ctx->pos;
 	mutex_unlock(&f->pos_lock);
@@ -209,12 +248,14 @@ kernel_rw(struct file *f, void *buf, size_t n, uint64_t *pos, bool write)
 	return r;
 }
 
+/* Kernel reads (exec, the initramfs): at *pos, advancing it. */
 long
 kernel_read(struct file *f, void *buf, size_t n, uint64_t *pos)
 {
 	return kernel_rw(f, buf, n, pos, false);
 }
 
+/* Kernel writes: at *pos, advancing it. */
 long
 kernel_write(struct file *f, const void *buf, size_t n, uint64_t *pos)
 {

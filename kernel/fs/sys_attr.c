@@ -19,18 +19,21 @@
 		__r;                                                    \
 	})
 
+/* fchmodat(2) (three arguments: no flags). */
 long
 sys_fchmodat(int dirfd, const char *upath, uint32_t mode)
 {
 	return WITH_NAME(upath, false, vfs_fchmodat(dirfd, path, mode, 0));
 }
 
+/* chmod(2). */
 long
 sys_chmod(const char *upath, uint32_t mode)
 {
 	return sys_fchmodat(AT_FDCWD, upath, mode);
 }
 
+/* fchmod(2). */
 long
 sys_fchmod(int fd, uint32_t mode)
 {
@@ -44,6 +47,7 @@ sys_fchmod(int fd, uint32_t mode)
 	return r;
 }
 
+/* fchownat(2). */
 long
 sys_fchownat(int dirfd, const char *upath, uint32_t uid, uint32_t gid, int flags)
 {
@@ -52,18 +56,21 @@ sys_fchownat(int dirfd, const char *upath, uint32_t uid, uint32_t gid, int flags
 	return WITH_NAME(upath, flags & AT_EMPTY_PATH, vfs_fchownat(dirfd, path, uid, gid, flags));
 }
 
+/* chown(2): follows links. */
 long
 sys_chown(const char *upath, uint32_t uid, uint32_t gid)
 {
 	return sys_fchownat(AT_FDCWD, upath, uid, gid, 0);
 }
 
+/* lchown(2): the link itself. */
 long
 sys_lchown(const char *upath, uint32_t uid, uint32_t gid)
 {
 	return sys_fchownat(AT_FDCWD, upath, uid, gid, AT_SYMLINK_NOFOLLOW);
 }
 
+/* fchown(2). */
 long
 sys_fchown(int fd, uint32_t uid, uint32_t gid)
 {
@@ -77,18 +84,21 @@ sys_fchown(int fd, uint32_t uid, uint32_t gid)
 	return r;
 }
 
+/* umask(2). */
 long
 sys_umask(uint32_t mask)
 {
 	return vfs_umask(mask);
 }
 
+/* truncate(2). */
 long
 sys_truncate(const char *upath, int64_t length)
 {
 	return WITH_NAME(upath, false, vfs_truncate(path, length));
 }
 
+/* ftruncate(2): EINVAL for a negative length comes first, as on Linux. */
 long
 sys_ftruncate(int fd, int64_t length)
 {
@@ -119,7 +129,8 @@ sys_utimensat(int dirfd, const char *upath, const struct timespec *utimes, int f
 		tp = t;
 	}
 	if (upath)
-		return WITH_NAME(upath, flags & AT_EMPTY_PATH, vfs_utimensat(dirfd, path, tp, flags));
+		return WITH_NAME(upath, flags & AT_EMPTY_PATH,
+				 vfs_utimensat(dirfd, path, tp, flags));
 	if (flags)
 		return -EINVAL;
 	f = dirfd == AT_FDCWD ? NULL : fget_raw(dirfd);

@@ -27,6 +27,7 @@ struct getdents_ctx {
 	bool too_small;
 };
 
+/* A record's length: header, name, NUL (and type byte), padded to 8. */
 static size_t
 reclen_of(bool old_format, size_t len)
 {
@@ -35,6 +36,7 @@ reclen_of(bool old_format, size_t len)
 	return ALIGN_UP(offsetof(struct linux_dirent64, d_name) + len + 1, 8ul);
 }
 
+/* Add one record to the buffer; false when it does not fit. */
 static bool
 emit(struct dir_context *dc, const char *name, size_t len, uint64_t ino, unsigned type)
 {
@@ -68,6 +70,7 @@ emit(struct dir_context *dc, const char *name, size_t len, uint64_t ino, unsigne
 	return true;
 }
 
+/* getdents and getdents64 through a kernel buffer. */
 static long
 do_getdents(int fd, void *udirp, unsigned count, bool old_format)
 {
@@ -91,18 +94,21 @@ do_getdents(int fd, void *udirp, unsigned count, bool old_format)
 	return r ? r : (long)g.used;
 }
 
+/* getdents64(2). */
 long
 sys_getdents64(int fd, struct linux_dirent64 *dirp, unsigned count)
 {
 	return do_getdents(fd, dirp, count, false);
 }
 
+/* getdents(2), the older record layout. */
 long
 sys_getdents(int fd, struct linux_dirent *dirp, unsigned count)
 {
 	return do_getdents(fd, dirp, count, true);
 }
 
+/* getcwd(2): the length with the NUL, or ERANGE. */
 long
 sys_getcwd(char *ubuf, size_t size)
 {
@@ -118,6 +124,7 @@ sys_getcwd(char *ubuf, size_t size)
 	return r;
 }
 
+/* chdir(2). */
 long
 sys_chdir(const char *upath)
 {
@@ -128,6 +135,7 @@ sys_chdir(const char *upath)
 	return r;
 }
 
+/* fchdir(2) (O_PATH descriptors work). */
 long
 sys_fchdir(int fd)
 {
@@ -141,6 +149,7 @@ sys_fchdir(int fd)
 	return r;
 }
 
+/* chroot(2). */
 long
 sys_chroot(const char *upath)
 {

@@ -12,6 +12,7 @@
 #include "uapi/fcntl.h"
 #include "uapi/ioctls.h"
 
+/* close(2). */
 long
 sys_close(int fd)
 {
@@ -20,6 +21,7 @@ sys_close(int fd)
 	return t ? fd_close(t, fd) : -EBADF;
 }
 
+/* close_range(2); CLOSE_RANGE_UNSHARE gives this thread its own table first. */
 long
 sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
@@ -62,12 +64,14 @@ dup_from(int fd, unsigned min, int flags)
 	return nfd;
 }
 
+/* dup(2): the lowest free descriptor. */
 long
 sys_dup(int fd)
 {
 	return dup_from(fd, 0, 0);
 }
 
+/* dup2(2): oldfd == newfd only checks oldfd. */
 long
 sys_dup2(int oldfd, int newfd)
 {
@@ -84,6 +88,7 @@ sys_dup2(int oldfd, int newfd)
 	return fd_dup_to(files_current(), oldfd, newfd, 0);
 }
 
+/* dup3(2): like dup2, but oldfd == newfd is EINVAL and O_CLOEXEC may be set. */
 long
 sys_dup3(int oldfd, int newfd, int flags)
 {
@@ -102,6 +107,7 @@ path_fd_cmd(int cmd)
 	       cmd == F_GETFL;
 }
 
+/* The fcntl commands. */
 static long
 do_fcntl(int fd, struct file *f, int cmd, unsigned long arg)
 {
@@ -135,6 +141,7 @@ do_fcntl(int fd, struct file *f, int cmd, unsigned long arg)
 	}
 }
 
+/* fcntl(2). */
 long
 sys_fcntl(int fd, int cmd, unsigned long arg)
 {
@@ -151,6 +158,7 @@ sys_fcntl(int fd, int cmd, unsigned long arg)
 	return r;
 }
 
+/* ioctl(2): the descriptor's own commands, then the file's. */
 long
 sys_ioctl(int fd, unsigned cmd, unsigned long arg)
 {

@@ -23,6 +23,7 @@
 #include "uapi/stat.h"
 #include "uapi/statfs.h"
 
+/* The per-mount MNT_* flags among mount(2)'s MS_* flags. */
 static unsigned
 mnt_flags_of(unsigned long flags)
 {
@@ -31,6 +32,7 @@ mnt_flags_of(unsigned long flags)
 	       ((flags & MS_NOATIME) ? MNT_NOATIME : 0);
 }
 
+/* A new instance of the file system type, attached at `at`. */
 static int
 do_new_mount(const struct path *at, const char *type, const char *source, unsigned long flags,
 	     const void *data)
@@ -53,10 +55,10 @@ do_new_mount(const struct path *at, const char *type, const char *source, unsign
 		return r;
 	if (flags & MS_RDONLY)
 		sb->flags |= SB_RDONLY;
-	/* FIXME: a new super block is leaked if this (a small allocation) fails. */
 	return mount_attach(sb, at, mnt_flags_of(flags), source);
 }
 
+/* MS_BIND: source's directory (or file) shown again at `at`. */
 static int
 do_bind(const struct path *at, const char *source, unsigned long flags)
 {
@@ -77,6 +79,7 @@ do_bind(const struct path *at, const char *source, unsigned long flags)
 	return r;
 }
 
+/* MS_MOVE: the mount at source moves to `at`. */
 static int
 do_move(const struct path *at, const char *source)
 {
@@ -98,6 +101,7 @@ do_move(const struct path *at, const char *source)
 	return r;
 }
 
+/* mount(2) with kernel strings (root only). */
 int
 vfs_mount(const char *source, const char *target, const char *type, unsigned long flags,
 	  const void *data)
@@ -130,6 +134,7 @@ vfs_mount(const char *source, const char *target, const char *type, unsigned lon
 	return r;
 }
 
+/* umount2(2) with a kernel path (root only). */
 int
 vfs_umount(const char *target, int flags)
 {
@@ -155,6 +160,7 @@ vfs_umount(const char *target, int flags)
 	return r;
 }
 
+/* statfs of the file system at p, with the mount's flags. */
 int
 vfs_statfs(const struct path *p, struct statfs *st)
 {
@@ -173,6 +179,7 @@ vfs_statfs(const struct path *p, struct statfs *st)
 	return 0;
 }
 
+/* sync(2): every mounted file system's sync_fs. */
 void
 vfs_sync(void)
 {
@@ -195,6 +202,7 @@ mount_string(const char *u)
 	return u ? getname(u, true) : NULL;
 }
 
+/* mount(2). */
 long
 sys_mount(const char *usource, const char *utarget, const char *utype, unsigned long flags,
 	  const void *udata)
@@ -221,6 +229,7 @@ sys_mount(const char *usource, const char *utarget, const char *utype, unsigned 
 	return r;
 }
 
+/* umount2(2). */
 long
 sys_umount2(const char *utarget, int flags)
 {
@@ -231,6 +240,7 @@ sys_umount2(const char *utarget, int flags)
 	return r;
 }
 
+/* statfs(2). */
 long
 sys_statfs(const char *upath, struct statfs *ubuf)
 {
@@ -248,6 +258,7 @@ sys_statfs(const char *upath, struct statfs *ubuf)
 	return r ? r : copy_to_user(ubuf, &st, sizeof(st));
 }
 
+/* fstatfs(2). */
 long
 sys_fstatfs(int fd, struct statfs *ubuf)
 {
@@ -262,6 +273,7 @@ sys_fstatfs(int fd, struct statfs *ubuf)
 	return r ? r : copy_to_user(ubuf, &st, sizeof(st));
 }
 
+/* sync(2). */
 long
 sys_sync(void)
 {
@@ -269,6 +281,7 @@ sys_sync(void)
 	return 0;
 }
 
+/* syncfs(2). */
 long
 sys_syncfs(int fd)
 {
@@ -284,6 +297,7 @@ sys_syncfs(int fd)
 	return 0;
 }
 
+/* fsync and fdatasync of a descriptor. */
 static long
 do_fsync(int fd, bool datasync)
 {
@@ -297,12 +311,14 @@ do_fsync(int fd, bool datasync)
 	return r;
 }
 
+/* fsync(2). */
 long
 sys_fsync(int fd)
 {
 	return do_fsync(fd, false);
 }
 
+/* fdatasync(2). */
 long
 sys_fdatasync(int fd)
 {

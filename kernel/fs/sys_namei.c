@@ -27,30 +27,35 @@ dev_decode(unsigned u)
 	return MKDEV((u >> 8) & 0xfff, (u & 0xff) | ((u >> 12) & 0xfff00));
 }
 
+/* mkdirat(2). */
 long
 sys_mkdirat(int dirfd, const char *upath, uint32_t mode)
 {
 	return WITH_NAME(upath, false, vfs_mkdirat(dirfd, path, mode));
 }
 
+/* mkdir(2). */
 long
 sys_mkdir(const char *upath, uint32_t mode)
 {
 	return sys_mkdirat(AT_FDCWD, upath, mode);
 }
 
+/* mknodat(2). */
 long
 sys_mknodat(int dirfd, const char *upath, uint32_t mode, unsigned dev)
 {
 	return WITH_NAME(upath, false, vfs_mknodat(dirfd, path, mode, dev_decode(dev)));
 }
 
+/* mknod(2). */
 long
 sys_mknod(const char *upath, uint32_t mode, unsigned dev)
 {
 	return sys_mknodat(AT_FDCWD, upath, mode, dev);
 }
 
+/* unlinkat(2). */
 long
 sys_unlinkat(int dirfd, const char *upath, int flags)
 {
@@ -59,12 +64,14 @@ sys_unlinkat(int dirfd, const char *upath, int flags)
 	return WITH_NAME(upath, false, vfs_unlinkat(dirfd, path, flags));
 }
 
+/* unlink(2). */
 long
 sys_unlink(const char *upath)
 {
 	return sys_unlinkat(AT_FDCWD, upath, 0);
 }
 
+/* rmdir(2). */
 long
 sys_rmdir(const char *upath)
 {
@@ -86,6 +93,7 @@ two_names(const char *u1, const char *u2, bool empty1, char **p1, char **p2)
 	return 0;
 }
 
+/* renameat2(2). */
 long
 sys_renameat2(int odirfd, const char *uold, int ndirfd, const char *unew, unsigned flags)
 {
@@ -100,18 +108,21 @@ sys_renameat2(int odirfd, const char *uold, int ndirfd, const char *unew, unsign
 	return r;
 }
 
+/* renameat(2). */
 long
 sys_renameat(int odirfd, const char *uold, int ndirfd, const char *unew)
 {
 	return sys_renameat2(odirfd, uold, ndirfd, unew, 0);
 }
 
+/* rename(2). */
 long
 sys_rename(const char *uold, const char *unew)
 {
 	return sys_renameat2(AT_FDCWD, uold, AT_FDCWD, unew, 0);
 }
 
+/* linkat(2). */
 long
 sys_linkat(int odirfd, const char *uold, int ndirfd, const char *unew, int flags)
 {
@@ -129,12 +140,14 @@ sys_linkat(int odirfd, const char *uold, int ndirfd, const char *unew, int flags
 	return r;
 }
 
+/* link(2): does not follow a link in oldpath, as on Linux. */
 long
 sys_link(const char *uold, const char *unew)
 {
 	return sys_linkat(AT_FDCWD, uold, AT_FDCWD, unew, 0);
 }
 
+/* symlinkat(2). */
 long
 sys_symlinkat(const char *utarget, int dirfd, const char *upath)
 {
@@ -149,6 +162,7 @@ sys_symlinkat(const char *utarget, int dirfd, const char *upath)
 	return r;
 }
 
+/* symlink(2). */
 long
 sys_symlink(const char *utarget, const char *upath)
 {

@@ -10,6 +10,7 @@
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
 
+/* openat(2): reserve the descriptor, open, fill it. */
 long
 sys_openat(int dirfd, const char *upath, int flags, uint32_t mode)
 {
@@ -34,12 +35,14 @@ sys_openat(int dirfd, const char *upath, int flags, uint32_t mode)
 	return fd;
 }
 
+/* open(2) (O_LARGEFILE is implied on 64-bit). */
 long
 sys_open(const char *path, int flags, uint32_t mode)
 {
 	return sys_openat(AT_FDCWD, path, flags | O_LARGEFILE, mode);
 }
 
+/* creat(2). */
 long
 sys_creat(const char *path, uint32_t mode)
 {

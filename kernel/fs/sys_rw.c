@@ -42,18 +42,21 @@ rw_one(int fd, void *buf, size_t count, const uint64_t *ppos, bool write)
 	return r;
 }
 
+/* read(2). */
 long
 sys_read(int fd, void *buf, size_t count)
 {
 	return rw_one(fd, buf, count, NULL, false);
 }
 
+/* write(2). */
 long
 sys_write(int fd, const void *buf, size_t count)
 {
 	return rw_one(fd, (void *)buf, count, NULL, true);
 }
 
+/* pread64(2): a negative offset is EINVAL before anything else. */
 long
 sys_pread64(int fd, void *buf, size_t count, int64_t pos)
 {
@@ -62,6 +65,7 @@ sys_pread64(int fd, void *buf, size_t count, int64_t pos)
 	return pos < 0 ? -EINVAL : rw_one(fd, buf, count, &p, false);
 }
 
+/* pwrite64(2). */
 long
 sys_pwrite64(int fd, const void *buf, size_t count, int64_t pos)
 {
@@ -72,7 +76,8 @@ sys_pwrite64(int fd, const void *buf, size_t count, int64_t pos)
 
 /*
  * Copy a user vector in.  *kiov starts as the caller's small array and
- * is replaced by a kmalloc'd one for long vectors.  => 0 with the total in *total, or -EINVAL / -EFAULT.
+ * is replaced by a kmalloc'd one for long vectors.
+ * => 0 with the total in *total, or -EINVAL / -EFAULT / -ENOMEM.
  */
 static int
 import_iov(const struct iovec *uiov, int cnt, struct iovec *fast, struct iovec **kiov,
@@ -105,6 +110,7 @@ import_iov(const struct iovec *uiov, int cnt, struct iovec *fast, struct iovec *
 	return 0;
 }
 
+/* The vector calls: checks in Linux's order, then file_read/file_write. */
 static long
 rw_vec(int fd, const struct iovec *uiov, int cnt, const uint64_t *ppos, bool write)
 {
@@ -132,12 +138,14 @@ rw_vec(int fd, const struct iovec *uiov, int cnt, const uint64_t *ppos, bool wri
 	return r;
 }
 
+/* readv(2). */
 long
 sys_readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	return rw_vec(fd, iov, iovcnt, NULL, false);
 }
 
+/* writev(2). */
 long
 sys_writev(int fd, const struct iovec *iov, int iovcnt)
 {
@@ -160,12 +168,14 @@ rw_vec_at(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l, int 
 	return rw_vec(fd, iov, iovcnt, &pos, write);
 }
 
+/* preadv(2). */
 long
 sys_preadv(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l, unsigned long pos_h)
 {
 	return rw_vec_at(fd, iov, iovcnt, pos_l, 0, false, false);
 }
 
+/* pwritev(2). */
 long
 sys_pwritev(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	    unsigned long pos_h)
@@ -173,6 +183,7 @@ sys_pwritev(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	return rw_vec_at(fd, iov, iovcnt, pos_l, 0, true, false);
 }
 
+/* preadv2(2): offset -1 means the file position. */
 long
 sys_preadv2(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	    unsigned long pos_h, int flags)
@@ -180,6 +191,7 @@ sys_preadv2(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	return rw_vec_at(fd, iov, iovcnt, pos_l, flags, false, true);
 }
 
+/* pwritev2(2). */
 long
 sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	     unsigned long pos_h, int flags)
@@ -187,6 +199,7 @@ sys_pwritev2(int fd, const struct iovec *iov, int iovcnt, unsigned long pos_l,
 	return rw_vec_at(fd, iov, iovcnt, pos_l, flags, true, true);
 }
 
+/* lseek(2). */
 long
 sys_lseek(int fd, int64_t off, int whence)
 {

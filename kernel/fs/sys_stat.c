@@ -15,6 +15,7 @@
 #include "uapi/fcntl.h"
 #include "uapi/stat.h"
 
+/* Lay a kstat out as x86-64 struct stat in user memory. */
 static int
 put_stat(const struct kstat *k, struct stat *ust)
 {
@@ -40,6 +41,7 @@ put_stat(const struct kstat *k, struct stat *ust)
 	return copy_to_user(ust, &st, sizeof(st));
 }
 
+/* newfstatat(2) (fstatat). */
 long
 sys_newfstatat(int dirfd, const char *upath, struct stat *ust, int flags)
 {
@@ -54,18 +56,21 @@ sys_newfstatat(int dirfd, const char *upath, struct stat *ust, int flags)
 	return r ? r : put_stat(&k, ust);
 }
 
+/* stat(2). */
 long
 sys_stat(const char *path, struct stat *st)
 {
 	return sys_newfstatat(AT_FDCWD, path, st, 0);
 }
 
+/* lstat(2). */
 long
 sys_lstat(const char *path, struct stat *st)
 {
 	return sys_newfstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 
+/* fstat(2) (O_PATH descriptors work). */
 long
 sys_fstat(int fd, struct stat *ust)
 {
@@ -80,12 +85,14 @@ sys_fstat(int fd, struct stat *ust)
 	return r ? r : put_stat(&k, ust);
 }
 
+/* A timespec as a statx timestamp. */
 static struct statx_timestamp
 sx_time(struct timespec ts)
 {
 	return (struct statx_timestamp){ ts.tv_sec, (uint32_t)ts.tv_nsec, 0 };
 }
 
+/* Lay a kstat out as struct statx in user memory. */
 static int
 put_statx(const struct kstat *k, struct statx *ustx)
 {
@@ -115,6 +122,7 @@ put_statx(const struct kstat *k, struct statx *ustx)
 	return copy_to_user(ustx, &sx, sizeof(sx));
 }
 
+/* statx(2): everything Keel knows is filled in whatever the mask asks. */
 long
 sys_statx(int dirfd, const char *upath, int flags, unsigned mask, struct statx *ustx)
 {
@@ -136,6 +144,7 @@ sys_statx(int dirfd, const char *upath, int flags, unsigned mask, struct statx *
 	return r ? r : put_statx(&k, ustx);
 }
 
+/* readlinkat(2): the target, not NUL-terminated, cut at size. */
 long
 sys_readlinkat(int dirfd, const char *upath, char *ubuf, int size)
 {
@@ -156,12 +165,14 @@ sys_readlinkat(int dirfd, const char *upath, char *ubuf, int size)
 	return r;
 }
 
+/* readlink(2). */
 long
 sys_readlink(const char *path, char *buf, int size)
 {
 	return sys_readlinkat(AT_FDCWD, path, buf, size);
 }
 
+/* faccessat2(2). */
 long
 sys_faccessat2(int dirfd, const char *upath, int mode, int flags)
 {
@@ -175,12 +186,14 @@ sys_faccessat2(int dirfd, const char *upath, int mode, int flags)
 	return r;
 }
 
+/* faccessat(2) (no flags argument). */
 long
 sys_faccessat(int dirfd, const char *path, int mode)
 {
 	return sys_faccessat2(dirfd, path, mode, 0);
 }
 
+/* access(2). */
 long
 sys_access(const char *path, int mode)
 {

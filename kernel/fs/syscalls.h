@@ -44,6 +44,9 @@ long sys_dup3(int oldfd, int newfd, int flags);
 long sys_fcntl(int fd, int cmd, unsigned long arg);
 long sys_ioctl(int fd, unsigned cmd, unsigned long arg);
 
+/* flock.c */
+long sys_flock(int fd, int op);
+
 /* sys_open.c */
 long sys_open(const char *path, int flags, uint32_t mode);
 long sys_openat(int dirfd, const char *path, int flags, uint32_t mode);

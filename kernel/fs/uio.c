@@ -10,6 +10,7 @@
 #include "mm/usercopy.h"
 #include "uapi/errno.h"
 
+/* A uio over nr segments totalling total bytes. */
 void
 uio_init_iov(struct uio *u, const struct iovec *iov, unsigned nr, size_t total, bool kernel)
 {
@@ -20,6 +21,7 @@ uio_init_iov(struct uio *u, const struct iovec *iov, unsigned nr, size_t total, 
 	u->kernel = kernel;
 }
 
+/* A uio over one user buffer. */
 void
 uio_init_user(struct uio *u, void *ubuf, size_t n)
 {
@@ -27,6 +29,7 @@ uio_init_user(struct uio *u, void *ubuf, size_t n)
 	uio_init_iov(u, &u->one, 1, n, false);
 }
 
+/* A uio over one kernel buffer. */
 void
 uio_init_kernel(struct uio *u, void *kbuf, size_t n)
 {
@@ -54,6 +57,7 @@ uio_chunk(struct uio *u, size_t n, char **where)
 	return len;
 }
 
+/* Skip n bytes of the caller's buffers. */
 void
 uio_advance(struct uio *u, size_t n)
 {
@@ -92,7 +96,8 @@ uio_move(struct uio *u, void *buf, size_t n, bool dir_out)
 		else if (u->kernel)
 			memcpy((char *)buf + done, where, len);
 		else if (dir_out)
-			r = buf ? copy_to_user(where, (char *)buf + done, len) : clear_user(where, len);
+			r = buf ? copy_to_user(where, (char *)buf + done, len) :
+				  clear_user(where, len);
 		else
 			r = copy_from_user((char *)buf + done, where, len);
 		if (r)
@@ -104,24 +109,28 @@ uio_move(struct uio *u, void *buf, size_t n, bool dir_out)
 	return (long)done;
 }
 
+/* Give the caller n bytes from src. */
 long
 uio_copy_out(struct uio *u, const void *src, size_t n)
 {
 	return uio_move(u, (void *)src, n, true);
 }
 
+/* Take n bytes from the caller into dst. */
 long
 uio_copy_in(struct uio *u, void *dst, size_t n)
 {
 	return uio_move(u, dst, n, false);
 }
 
+/* Give the caller n zero bytes. */
 long
 uio_zero_out(struct uio *u, size_t n)
 {
 	return uio_move(u, NULL, n, true);
 }
 
+/* Are all of a user uio's segments inside user space? */
 bool
 uio_access_ok(const struct uio *u)
 {

@@ -10,6 +10,7 @@
 
 struct fs_upcalls fs_upcalls;
 
+/* Bring-up, in order. */
 void
 vfs_init(void)
 {

@@ -26,6 +26,14 @@ int initramfs_unpack(const void *data, size_t len);
 
 /* Open files from inside the kernel.  => file or ERR_PTR(-errno). */
 struct file *vfs_open_kernel(const char *path, int flags, int mode);
+/*
+ * Open a program for exec (execve, execveat): it must be a regular file
+ * with an execute bit the caller may use, on a mount without noexec; read
+ * permission is not needed, as on Linux.  flags: AT_EMPTY_PATH,
+ * AT_SYMLINK_NOFOLLOW.  => file open for reading, or ERR_PTR(-EACCES,
+ * -ENOENT, -ELOOP, ...).
+ */
+struct file *vfs_open_exec(int dirfd, const char *path, int flags);
 /* Read at *pos, advancing it.  => bytes read or -errno. */
 long kernel_read(struct file *f, void *buf, size_t n, uint64_t *pos);
 long kernel_write(struct file *f, const void *buf, size_t n, uint64_t *pos);
@@ -37,6 +45,7 @@ struct file_exec_info {
 	uint32_t uid, gid;        /* owner, for setuid/setgid */
 	uint64_t size;
 	bool noexec_mount;
+	bool nosuid_mount;        /* setuid/setgid bits must be ignored */
 };
 int file_exec_info(struct file *f, struct file_exec_info *info);
 /* May the current credentials execute it (X permission, regular file)? */
@@ -60,7 +69,10 @@ struct files *files_dup(struct files *old) __must_check;
 void files_get(struct files *f);
 void files_put(struct files *f);
 void files_close_on_exec(struct files *f);
-/* Install f at the lowest free descriptor (O_CLOEXEC in flags).  => fd or -errno. */
+/*
+ * Install f at the lowest free descriptor (O_CLOEXEC in flags); the table
+ * takes over the caller's reference.  => fd, or -EMFILE (the caller keeps f).
+ */
 int fd_install(struct files *tbl, struct file *f, int flags);
 
 struct fs_ctx *fs_ctx_new_root(void) __must_check;

@@ -58,6 +58,7 @@ struct pipe {
 
 static const struct file_ops pipe_ops;
 
+/* A new empty pipe with no ends.  NULL: no memory. */
 static struct pipe *
 pipe_alloc(void)
 {
@@ -71,6 +72,7 @@ pipe_alloc(void)
 	return p;
 }
 
+/* Free a pipe and its pages (no ends left). */
 static void
 pipe_free(struct pipe *p)
 {
@@ -80,6 +82,7 @@ pipe_free(struct pipe *p)
 	kfree(p);
 }
 
+/* The release function of pipe_wait's sleep. */
 static void
 unlock_pipe(void *p)
 {
@@ -103,7 +106,8 @@ copy_out(struct pipe *p, struct uio *u)
 	long done = 0;
 
 	while (p->len && uio_resid(u)) {
-		size_t off = p->head % PAGE_SIZE, n = MIN(MIN(PAGE_SIZE - off, p->len), uio_resid(u));
+		size_t off = p->head % PAGE_SIZE;
+		size_t n = MIN(MIN(PAGE_SIZE - off, p->len), uio_resid(u));
 		long r = uio_copy_out(u, (char *)p->page[p->head / PAGE_SIZE] + off, n);
 		if (r <= 0)
 			return done ? done : r;
@@ -142,6 +146,7 @@ copy_in(struct pipe *p, struct uio *u, size_t room)
 	return done;
 }
 
+/* read on a pipe or FIFO (see the rules above). */
 static long
 pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -181,6 +186,7 @@ write_room(struct pipe *p, size_t want, bool atomic)
 	return (atomic && room < want) ? 0 : room;
 }
 
+/* write on a pipe or FIFO (see the rules above). */
 static long
 pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -225,6 +231,7 @@ pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 	return done ? done : r;
 }
 
+/* Readiness of one end. */
 static unsigned
 pipe_poll(struct file *f, struct poll_table *pt)
 {
@@ -253,6 +260,7 @@ pipe_poll(struct file *f, struct poll_table *pt)
 	return mask;
 }
 
+/* FIONREAD: the bytes queued. */
 static long
 pipe_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 {
@@ -348,6 +356,7 @@ fifo_join(struct pipe *p, struct file *f)
 	}
 }
 
+/* Open a FIFO: find or make its pipe, then join it as reader and/or writer. */
 static int
 fifo_open(struct inode *ino, struct file *f)
 {
@@ -399,12 +408,14 @@ static const struct file_ops fifo_ops = {
 	.release = pipe_release,
 };
 
+/* Bring-up: FIFOs open through the pipe code. */
 void
 pipe_init(void)
 {
 	fifo_file_ops = &fifo_ops;
 }
 
+/* pipe(2)'s core: one pipe, two files. */
 int
 pipe_create(int flags, struct file **rd, struct file **wr)
 {
@@ -428,6 +439,7 @@ pipe_create(int flags, struct file **rd, struct file **wr)
 	return 0;
 }
 
+/* pipe2(2): both descriptors or neither. */
 long
 sys_pipe2(int *ufds, int flags)
 {
@@ -458,6 +470,7 @@ sys_pipe2(int *ufds, int flags)
 	return 0;
 }
 
+/* pipe(2). */
 long
 sys_pipe(int *fds)
 {

@@ -52,6 +52,7 @@ struct poll_table {
 	struct poll_chunk *chunks;
 };
 
+/* A free entry of the table, from the inline array or a new chunk. */
 static struct poll_entry *
 new_entry(struct poll_table *pt)
 {
@@ -70,6 +71,7 @@ new_entry(struct poll_table *pt)
 	return &c->e[c->n++];
 }
 
+/* Queue the caller on wq, holding a reference to f. */
 void
 poll_wait(struct file *f, struct waitq *wq, struct poll_table *pt)
 {
@@ -119,6 +121,7 @@ entry_woken(struct poll_entry *e)
 	return woken;
 }
 
+/* Queue an entry again if a wake-up took it off its queue. */
 static bool
 entry_rearm(struct poll_entry *e)
 {
@@ -129,6 +132,7 @@ entry_rearm(struct poll_entry *e)
 	return false;
 }
 
+/* Take an entry off its queue and drop its file. */
 static bool
 entry_free(struct poll_entry *e)
 {
@@ -140,6 +144,7 @@ entry_free(struct poll_entry *e)
 	return false;
 }
 
+/* Free all entries and chunks. */
 static void
 poll_table_free(struct poll_table *pt)
 {
@@ -170,6 +175,7 @@ poll_sleep(struct poll_table *pt, uint64_t deadline)
 	sync_sched->block(deadline ? deadline - now : 0, true);
 }
 
+/* Scan, sleep, scan again, until something is ready, time is up, or a signal. */
 int
 poll_run(int (*scan)(void *arg, struct poll_table *pt), void *arg, int64_t timeout_ns,
 	 int64_t *left_ns)

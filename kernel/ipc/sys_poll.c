@@ -37,6 +37,7 @@ struct poll_set {
 	unsigned n;
 };
 
+/* poll's scan: each pollfd's revents; a bad descriptor is POLLNVAL. */
 static int
 poll_scan(void *arg, struct poll_table *pt)
 {
@@ -88,6 +89,7 @@ do_poll(struct pollfd *ufds, unsigned nfds, int64_t timeout_ns, int64_t *left)
 	return r;
 }
 
+/* poll(2): the timeout in milliseconds, negative for none. */
 long
 sys_poll(struct pollfd *ufds, unsigned nfds, int timeout_ms)
 {
@@ -114,6 +116,7 @@ get_timeout(const struct timespec *uts, int64_t *ns)
 	return 0;
 }
 
+/* Write the time left back to a user timespec. */
 static int
 put_timeleft(struct timespec *uts, int64_t left)
 {
@@ -139,6 +142,7 @@ apply_sigmask(const uint64_t *umask, size_t size)
 	return 0;
 }
 
+/* ppoll(2). */
 long
 sys_ppoll(struct pollfd *ufds, unsigned nfds, const struct timespec *utmo,
 	  const uint64_t *usigmask, size_t sigsetsize)
@@ -165,6 +169,7 @@ struct select_set {
 	uint64_t rin[FDS_WORDS], rout[FDS_WORDS], rex[FDS_WORDS];    /* answers */
 };
 
+/* Is descriptor i in the set? */
 static bool
 bit(const uint64_t *set, unsigned i)
 {
@@ -192,6 +197,7 @@ select_one(struct select_set *s, unsigned fd, struct poll_table *pt, bool collec
 	return count;
 }
 
+/* select's scan: fills the answer sets; a bad descriptor fails the call. */
 static int
 select_scan(void *arg, struct poll_table *pt)
 {
@@ -221,12 +227,14 @@ get_set(uint64_t *k, const fd_set *u, unsigned n)
 	return u ? copy_from_user(k, u, DIV_ROUND_UP(n, 64) * 8) : 0;
 }
 
+/* Copy an answer set back (NULL sets stay NULL). */
 static int
 put_set(fd_set *u, const uint64_t *k, unsigned n)
 {
 	return u ? copy_to_user(u, k, DIV_ROUND_UP(n, 64) * 8) : 0;
 }
 
+/* select and pselect6's core. */
 static long
 do_select(int n, fd_set *uin, fd_set *uout, fd_set *uex, int64_t ns, int64_t *left)
 {
@@ -254,6 +262,7 @@ do_select(int n, fd_set *uin, fd_set *uout, fd_set *uex, int64_t ns, int64_t *le
 	return r;
 }
 
+/* select(2): the timeval is updated with the time left. */
 long
 sys_select(int n, fd_set *uin, fd_set *uout, fd_set *uex, struct timeval *utv)
 {
@@ -278,6 +287,7 @@ sys_select(int n, fd_set *uin, fd_set *uout, fd_set *uex, struct timeval *utv)
 	return r;
 }
 
+/* pselect6(2): the sixth argument points at (sigmask, its size). */
 long
 sys_pselect6(int n, fd_set *uin, fd_set *uout, fd_set *uex, struct timespec *uts,
 	     const void *usig)

@@ -14,6 +14,7 @@
 
 static int has_rdrand = -1, has_rdseed = -1;    /* -1: not asked yet */
 
+/* Ask CPUID once whether RDRAND and RDSEED exist. */
 static void
 probe(void)
 {
@@ -29,6 +30,7 @@ probe(void)
 	}
 }
 
+/* One RDRAND; the carry flag says whether it delivered. */
 static bool
 rdrand64(uint64_t *v)
 {
@@ -38,6 +40,7 @@ rdrand64(uint64_t *v)
 	return ok;
 }
 
+/* One RDSEED; the carry flag says whether it delivered. */
 static bool
 rdseed64(uint64_t *v)
 {
@@ -47,6 +50,7 @@ rdseed64(uint64_t *v)
 	return ok;
 }
 
+/* A 64-bit number from the CPU's DRBG, retried a few times. */
 bool
 arch_random(uint64_t *v)
 {
@@ -58,6 +62,7 @@ arch_random(uint64_t *v)
 	return false;
 }
 
+/* A 64-bit seed from the CPU's entropy source, else from its DRBG. */
 bool
 arch_random_seed(uint64_t *v)
 {

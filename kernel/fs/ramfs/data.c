@@ -22,18 +22,21 @@
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
 
+/* A regular file's data. */
 static struct ramfs_file *
 rf_of(struct inode *ino)
 {
 	return ino->priv;
 }
 
+/* The ramfs super block data of ino. */
 static struct ramfs_sb *
 rsb_of(struct inode *ino)
 {
 	return ino->sb->priv;
 }
 
+/* Give a new regular file its (empty) page tree. */
 int
 ramfs_file_init(struct inode *ino)
 {
@@ -46,12 +49,14 @@ ramfs_file_init(struct inode *ino)
 	return 0;
 }
 
+/* The struct page of a data page's kernel address. */
 static struct page *
 page_of(void *va)
 {
 	return pa_to_page(virt_to_phys(va));
 }
 
+/* pt_truncate's callback: drop one data page. */
 static void
 drop_page(void *va, void *rsb)
 {
@@ -64,18 +69,21 @@ void
 ramfs_file_resize(struct inode *ino, uint64_t size)
 {
 	struct ramfs_file *rf = rf_of(ino);
+	uint64_t tail;
 	void *last;
 
 	spin_lock(&rf->data_lock);
 	pt_truncate(&rf->pages, DIV_ROUND_UP(size, PAGE_SIZE), drop_page, rsb_of(ino));
-	last = (size & (PAGE_SIZE - 1)) ? pt_lookup(&rf->pages, size / PAGE_SIZE) : NULL;
+	tail = size & (PAGE_SIZE - 1);
+	last = tail ? pt_lookup(&rf->pages, size / PAGE_SIZE) : NULL;
 	if (last)
-		memset((char *)last + (size & (PAGE_SIZE - 1)), 0, PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+		memset((char *)last + tail, 0, PAGE_SIZE - tail);
 	ino->size = size;
 	ino->blocks = rf->pages.count * (PAGE_SIZE / 512);
 	spin_unlock(&rf->data_lock);
 }
 
+/* Free all of a file's data (its last link and user are gone). */
 void
 ramfs_file_free(struct inode *ino)
 {
@@ -101,6 +109,7 @@ get_page(struct ramfs_file *rf, struct inode *ino, uint64_t index, uint64_t *siz
 	return va;
 }
 
+/* Read page by page; holes read as zeros, no lock held while copying. */
 static long
 ramfs_read(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -176,6 +185,7 @@ write_chunk(struct inode *ino, struct uio *u, uint64_t pos)
 	return r;
 }
 
+/* Write page by page under the inode lock, growing the file. */
 static long
 ramfs_write(struct file *f, struct uio *u, uint64_t *pos)
 {
@@ -204,6 +214,7 @@ ramfs_write(struct file *f, struct uio *u, uint64_t *pos)
 	return done ? done : r;
 }
 
+/* The fault path: one page of the file for a private mapping. */
 static int
 ramfs_readpage(struct file *f, uint64_t off, void *page)
 {
@@ -225,6 +236,7 @@ ramfs_readpage(struct file *f, uint64_t off, void *page)
 	return 0;
 }
 
+/* Nothing to flush: memory is where the data lives. */
 static int
 ramfs_fsync(struct file *f, bool datasync)
 {

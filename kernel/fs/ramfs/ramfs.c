@@ -38,6 +38,7 @@ static const struct inode_ops ramfs_file_iops;
 static const struct inode_ops ramfs_link_iops;
 static const struct file_ops ramfs_dir_fops;
 
+/* A directory's entry list. */
 static struct ramfs_dir *
 dir_of(struct inode *ino)
 {
@@ -94,6 +95,7 @@ ramfs_evict(struct inode *ino)
 	__atomic_sub_fetch(&((struct ramfs_sb *)ino->sb->priv)->inodes, 1, __ATOMIC_RELAXED);
 }
 
+/* The entry for name in dir, or NULL.  => dir locked. */
 static struct ramfs_dirent *
 find_entry(struct inode *dir, const char *name, size_t len)
 {
@@ -107,6 +109,7 @@ find_entry(struct inode *dir, const char *name, size_t len)
 	return NULL;
 }
 
+/* A new entry (not yet in a directory).  NULL: no memory. */
 static struct ramfs_dirent *
 new_entry(const char *name, size_t len, struct inode *ino)
 {
@@ -133,6 +136,7 @@ add_entry(struct inode *dir, struct ramfs_dirent *e)
 	inode_touch(dir, ATTR_MTIME | ATTR_CTIME);
 }
 
+/* Take e out of dir and free it.  => dir locked. */
 static void
 remove_entry(struct inode *dir, struct ramfs_dirent *e)
 {
@@ -142,6 +146,7 @@ remove_entry(struct inode *dir, struct ramfs_dirent *e)
 	inode_touch(dir, ATTR_MTIME | ATTR_CTIME);
 }
 
+/* lookup: the inode an entry names, referenced. */
 static struct inode *
 ramfs_lookup(struct inode *dir, const char *name, size_t len)
 {
@@ -176,6 +181,7 @@ create_named(struct inode *dir, const char *name, size_t len, const struct vfs_n
 	return 0;
 }
 
+/* mknod and mkdir: a new inode under a new name. */
 static int
 ramfs_mknod(struct inode *dir, const char *name, size_t len, const struct vfs_new *nw,
 	    struct inode **out)
@@ -183,6 +189,7 @@ ramfs_mknod(struct inode *dir, const char *name, size_t len, const struct vfs_ne
 	return create_named(dir, name, len, nw, out);
 }
 
+/* symlink: an inode holding a copy of target. */
 static int
 ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *target,
 	      const struct vfs_new *nw, struct inode **out)
@@ -204,6 +211,7 @@ ramfs_symlink(struct inode *dir, const char *name, size_t len, const char *targe
 	return 0;
 }
 
+/* link: another entry for src. */
 static int
 ramfs_link(struct inode *src, struct inode *dir, const char *name, size_t len)
 {
@@ -217,6 +225,7 @@ ramfs_link(struct inode *src, struct inode *dir, const char *name, size_t len)
 	return 0;
 }
 
+/* unlink: the entry goes, and one of victim's links. */
 static int
 ramfs_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
@@ -230,6 +239,7 @@ ramfs_unlink(struct inode *dir, const char *name, size_t len, struct inode *vict
 	return 0;
 }
 
+/* rmdir: victim (empty) goes, and the parent loses its "..". */
 static int
 ramfs_rmdir(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
@@ -244,6 +254,7 @@ ramfs_rmdir(struct inode *dir, const char *name, size_t len, struct inode *victi
 	return 0;
 }
 
+/* Is the directory empty? */
 static bool
 ramfs_is_empty(struct inode *dir)
 {
@@ -261,6 +272,7 @@ reparent(struct inode *child, struct inode *odir, struct inode *ndir)
 	ndir->nlink++;
 }
 
+/* RENAME_EXCHANGE: the two entries swap inodes. */
 static int
 rename_exchange(const struct rename_args *ra, struct ramfs_dirent *se, struct ramfs_dirent *te)
 {
@@ -273,6 +285,7 @@ rename_exchange(const struct rename_args *ra, struct ramfs_dirent *se, struct ra
 	return 0;
 }
 
+/* rename: move an entry, replacing any target. */
 static int
 ramfs_rename(const struct rename_args *ra)
 {
@@ -305,6 +318,7 @@ ramfs_rename(const struct rename_args *ra)
 	return 0;
 }
 
+/* readdir: "." and "..", then entries by cookie from ctx->pos. */
 static int
 ramfs_readdir(struct file *f, struct dir_context *ctx)
 {
@@ -332,6 +346,7 @@ ramfs_readdir(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
+/* lseek on a directory: a cookie position (SEEK_SET, SEEK_CUR only). */
 static int64_t
 ramfs_dir_llseek(struct file *f, int64_t off, int whence)
 {
@@ -342,6 +357,7 @@ ramfs_dir_llseek(struct file *f, int64_t off, int whence)
 	return off < 0 ? -EINVAL : off;
 }
 
+/* readlink: the stored target. */
 static long
 ramfs_readlink(struct inode *ino, char *buf, size_t size)
 {
@@ -361,6 +377,7 @@ ramfs_setattr(struct inode *ino, const struct iattr *ia)
 	return 0;
 }
 
+/* fsync on a directory: nothing to flush. */
 static int
 ramfs_dir_fsync(struct file *f, bool datasync)
 {

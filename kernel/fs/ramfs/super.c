@@ -21,6 +21,7 @@ struct ramfs_opts {
 	uint32_t mode, uid, gid;
 };
 
+/* statfs: tmpfs reports a size (half of memory), ramfs none. */
 static int
 ramfs_statfs(struct super_block *sb, struct statfs *st)
 {
@@ -125,6 +126,7 @@ parse_opt(struct ramfs_opts *o, const char *opt, size_t len)
 	return 0;
 }
 
+/* The comma-separated options of mount -o. */
 static int
 parse_opts(struct ramfs_opts *o, const char *data)
 {
@@ -140,6 +142,7 @@ parse_opts(struct ramfs_opts *o, const char *data)
 	return 0;
 }
 
+/* mount -t ramfs or tmpfs: a new instance. */
 static int
 ramfs_mount(const struct fs_type *type, const char *source, unsigned long flags,
 	    const void *data, struct super_block **out)
@@ -156,6 +159,7 @@ ramfs_mount(const struct fs_type *type, const char *source, unsigned long flags,
 static struct fs_type ramfs_type = { .name = "ramfs", .mount = ramfs_mount };
 static struct fs_type tmpfs_type = { .name = "tmpfs", .mount = ramfs_mount };
 
+/* Bring-up: make "ramfs" and "tmpfs" mountable. */
 void
 ramfs_register(void)
 {
