@@ -129,7 +129,13 @@ run_init(void)
 		r = proc_start_init(tries[i], argv, envp);
 		pr_warn("init: cannot run %s: error %d\n", tries[i], -r);
 	}
-	panic("no working init found; try passing init= or rdinit=");
+	/*
+	 * Linux panics here; but no init is a configuration problem, not a
+	 * broken kernel, so Keel says so and keeps running (idle), which also
+	 * leaves the console on the screen.
+	 */
+	pr_err("Keel: no init found; pass an initramfs (-initrd) with rdinit=, or init=. "
+	       "The system is idle.\n");
 }
 
 static unsigned

@@ -117,7 +117,7 @@ boot "$log" -monitor "pipe:$mon" -bios "$OVMF" -drive "file=$img,format=raw" &
 qpid=$!
 exec 3<>"$mon.out" 4>"$mon.in"       # held open: QEMU never blocks on them
 n=0
-while [ $n -lt "$T" ] && ! grep -aq 'no init to run yet' "$log" 2>/dev/null; do
+while [ $n -lt "$T" ] && ! grep -aq 'no init found' "$log" 2>/dev/null; do
 	sleep 1
 	n=$((n + 1))
 done

@@ -314,7 +314,7 @@ KTEST(fs_sys_misc, "getdents, readlink, mount, statfs, ppoll and pselect6 throug
 	KT_EQ(copy_from_user(&sf, (void *)(u + 2048), sizeof(sf)), 0);
 	KT_EQ(sf.f_type, TMPFS_MAGIC);
 	KT_ASSERT(sf.f_blocks > 0);
-	KT_EQ(sys_mount(ustr(u + 100, "none"), ustr(u + 200, "m"), ustr(u + 300, "proc"), 0, NULL),
+	KT_EQ(sys_mount(ustr(u + 100, "none"), ustr(u + 200, "m"), ustr(u + 300, "nosuchfs"), 0, NULL),
 	      -ENODEV);
 	KT_EQ(sys_umount2(ustr(u, "m"), 0), 0);
 	KT_EQ(sys_umount2(ustr(u, "m"), 0x100), -EINVAL);
