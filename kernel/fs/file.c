@@ -225,8 +225,15 @@ vfs_readpage(struct file *f, uint64_t off, void *page)
 	return 0;
 }
 
+static int
+vfs_getpage(struct file *f, uint64_t off, paddr_t *pa)
+{
+	return f->ops->getpage ? f->ops->getpage(f, off, pa) : -ENODEV;
+}
+
 static const struct vm_file_ops vfs_vm_ops = {
 	.readpage = vfs_readpage,
+	.getpage = vfs_getpage,
 	.get = file_get,
 	.put = file_put,
 };
@@ -252,6 +259,8 @@ file_mmap_check(struct file *f, int prot, int flags)
 		return -EACCES;
 	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) && !(f->mode & FMODE_WRITE))
 		return -EACCES;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && f->ops && !f->ops->getpage)
+		return -ENODEV;   /* no page of its own to share (FIXME: a page cache for all) */
 	if (S_ISDIR(f->inode->mode) || !f->ops || (!f->ops->readpage && !f->ops->read))
 		return -ENODEV;
 	if ((prot & PROT_EXEC) && (f->path.mnt->flags & MNT_NOEXEC))

@@ -160,6 +160,13 @@ struct file_ops {
 	int (*fsync)(struct file *f, bool datasync);
 	/* One page at byte offset off for a private mapping (NULL: use read). */
 	int (*readpage)(struct file *f, uint64_t off, void *page);
+	/*
+	 * The file's own page at off, for a shared mapping: writes through the
+	 * mapping are writes to the file.  *pa gets the frame with a reference
+	 * for the caller.  => 0, -ENXIO past the end of the file, -ENOMEM.
+	 * NULL: the file cannot be mapped shared.
+	 */
+	int (*getpage)(struct file *f, uint64_t off, paddr_t *pa);
 };
 
 struct super_ops {

@@ -104,6 +104,17 @@ fault_missing(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte,
 	paddr_t pa;
 	int r;
 
+	if (v->file && (v->flags & VM_SHARED)) {
+		/* A shared file mapping maps the file's own page: no copy. */
+		uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
+		if (!vm_file_ops.getpage)
+			return -EIO;
+		if ((r = vm_file_ops.getpage(v->file, off, &pa)) < 0)
+			return r;
+		*pte = pa | pte_flags(v, v->prot & VM_WRITE);
+		mm->rss++;
+		return 0;
+	}
 	if (!v->file && !write && !(access & VM_FAULT_FORCE)) {
 		*pte = zero_page | pte_flags(v, false);
 		vm_stats.zero_fill_faults++;

@@ -503,8 +503,6 @@ vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 		return file ? -EINVAL : -EBADF;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE)
 		vflags |= VM_SHARED;
-	if (file && !(flags & MAP_ANONYMOUS) && (vflags & VM_SHARED))
-		return -ENODEV;   /* FIXME: shared file mappings need the page cache */
 	if (flags & MAP_GROWSDOWN)
 		vflags |= VM_GROWSDOWN;
 	if (flags & MAP_LOCKED)

@@ -114,6 +114,8 @@ long vm_map_file_private(struct mm *mm, uint64_t addr, uint64_t len, int prot,
  */
 struct vm_file_ops {
 	int (*readpage)(struct file *f, uint64_t off, void *page);
+	/* The file's own frame at off, referenced, for shared mappings. */
+	int (*getpage)(struct file *f, uint64_t off, paddr_t *pa);
 	void (*get)(struct file *f);
 	void (*put)(struct file *f);
 };

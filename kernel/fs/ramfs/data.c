@@ -153,11 +153,13 @@ page_for_write(struct ramfs_file *rf, struct inode *ino, uint64_t index)
 		return NULL;
 	va = phys_to_virt(pa);
 	spin_lock(&rf->data_lock);
-	r = pt_insert(&rf->pages, index, va);
+	/* A shared mapping's fault may have filled the hole meanwhile. */
+	void *have = pt_lookup(&rf->pages, index);
+	r = have ? 0 : pt_insert(&rf->pages, index, va);
 	spin_unlock(&rf->data_lock);
-	if (r) {
+	if (have || r) {
 		pmm_free(pa, 0);
-		return NULL;
+		return have;
 	}
 	__atomic_add_fetch(&rsb_of(ino)->pages, 1, __ATOMIC_RELAXED);
 	return va;
@@ -236,6 +238,49 @@ ramfs_readpage(struct file *f, uint64_t off, void *page)
 	return 0;
 }
 
+/*
+ * A shared mapping maps the file's own pages, so the mapping and read()
+ * and write() see one copy.  A hole gets a page now: a later write through
+ * the mapping must land in the file.  Only data_lock is taken, like
+ * readpage, so a fault inside a write to the same file cannot deadlock.
+ */
+static int
+ramfs_getpage(struct file *f, uint64_t off, paddr_t *pa)
+{
+	struct inode *ino = f->inode;
+	struct ramfs_file *rf = rf_of(ino);
+	paddr_t fresh = 0;
+	void *va;
+
+	for (;;) {
+		spin_lock(&rf->data_lock);
+		if (off >= ino->size) {
+			spin_unlock(&rf->data_lock);
+			if (fresh)
+				pmm_free(fresh, 0);
+			return -ENXIO;
+		}
+		va = pt_lookup(&rf->pages, off / PAGE_SIZE);
+		if (!va && fresh && pt_insert(&rf->pages, off / PAGE_SIZE, phys_to_virt(fresh)) == 0) {
+			va = phys_to_virt(fresh);
+			fresh = 0;
+			__atomic_add_fetch(&rsb_of(ino)->pages, 1, __ATOMIC_RELAXED);
+			ino->blocks = rf->pages.count * (PAGE_SIZE / 512);
+		}
+		if (va)
+			page_get(page_of(va));
+		spin_unlock(&rf->data_lock);
+		if (va)
+			break;
+		if (fresh || !(fresh = pmm_alloc_zeroed(0)))
+			return -ENOMEM;
+	}
+	if (fresh)
+		pmm_free(fresh, 0);
+	*pa = virt_to_phys(va);
+	return 0;
+}
+
 /* Nothing to flush: memory is where the data lives. */
 static int
 ramfs_fsync(struct file *f, bool datasync)
@@ -248,5 +293,6 @@ const struct file_ops ramfs_file_ops = {
 	.write = ramfs_write,
 	.llseek = generic_file_llseek,
 	.fsync = ramfs_fsync,
+	.getpage = ramfs_getpage,
 	.readpage = ramfs_readpage,
 };
