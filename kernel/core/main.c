@@ -12,7 +12,10 @@
 #include "core/ktest.h"
 #include "core/panic.h"
 #include "core/printk.h"
+#include "drivers/ata.h"
+#include "drivers/pci.h"
 #include "drivers/serial.h"
+#include "drivers/virtio_blk.h"
 #include "drivers/vga.h"
 #include "mm/kmap.h"
 #include "mm/pmm.h"
@@ -67,6 +70,9 @@ kernel_main_thread(void *arg)
 {
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
+	pci_init();                            /* enumerate the PCI buses */
+	virtio_blk_init();                     /* virtio disks: vda, vdb, ... */
+	ata_init();                            /* IDE disks: sda, sdb, ... */
 	if (ktest)
 		ktest_run(*ktest ? ktest : "all");
 	pr_notice("Keel: no init to run yet; idling (quit QEMU with Ctrl-A X)\n");
