@@ -26,6 +26,7 @@
  */
 #include "block/blk.h"
 #include "block/internal.h"
+#include "block/bcache.h"
 #include "arch/arch.h"
 #include "core/printk.h"
 #include "lib/format.h"
@@ -41,6 +42,12 @@ static struct mutex blkdev_mutex = MUTEX_INIT(blkdev_mutex);
 static struct list_node blkdevs = LIST_INIT(blkdevs);        /* [blkdev_mutex] */
 static void (*listener)(struct blkdev *d);                   /* [blkdev_mutex] */
 static uint32_t next_ext_minor;                              /* [blkdev_mutex] */
+
+void
+blk_init(void)
+{
+	bcache_writeback_start();
+}
 
 static struct blkdev *
 find_locked(const char *name)

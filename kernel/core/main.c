@@ -8,6 +8,7 @@
 #include "arch/bootinfo.h"
 #include "arch/platform.h"
 #include "arch/x86_64/clock.h"
+#include "block/blk.h"
 #include "core/cmdline.h"
 #include "core/ktest.h"
 #include "core/panic.h"
@@ -71,6 +72,7 @@ kernel_main_thread(void *arg)
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
 	pci_init();                            /* enumerate the PCI buses */
+	blk_init();                            /* block layer: buffer-cache write-back */
 	virtio_blk_init();                     /* virtio disks: vda, vdb, ... */
 	ata_init();                            /* IDE disks: sda, sdb, ... */
 	if (ktest)

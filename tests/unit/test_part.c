@@ -52,8 +52,9 @@ make_image(const char *script, struct disk *d, char *path)
 	FILE *p;
 	int fd;
 
-	strcpy(path, "/tmp/keel-part-XXXXXX");
-	fd = mkstemp(path);
+	/* A name ending in a letter: sfdisk calls the partitions NAME1, not NAMEp1. */
+	strcpy(path, "/tmp/keel-part-XXXXXX.img");
+	fd = mkstemps(path, 4);
 	if (fd < 0 || ftruncate(fd, (off_t)DISK_SECTORS * SECTOR) != 0)
 		return -1;
 	close(fd);
@@ -317,12 +318,13 @@ TEST(random_tables_never_escape_the_disk)
 	struct disk d = { img, 256, -1 };
 	static struct part_table t;
 	static const uint8_t types[] = { 0, 0x83, 0x05, 0x0F, 0x0C };
+	uint64_t x = 7;
 	int found = 0;
 
 	srand(7);
-	for (int iter = 0; iter < 3000; iter++) {
+	for (int iter = 0; iter < 1500; iter++) {
 		for (size_t i = 0; i < sizeof(img); i++)
-			img[i] = (uint8_t)(rand() % 7 == 0 ? rand() : i % 13 == 0 ? 0 : rand() % 16);
+			img[i] = (uint8_t)((x = x * 6364136223846793005ull + 1442695040888963407ull) >> 56);
 		/* Plausible small entries in sector 0 and in would-be EBRs. */
 		for (int s = 0; s < 256; s += 1 + rand() % 32)
 			for (int i = 0; i < 4; i++)
