@@ -51,7 +51,9 @@
 #define PCI_MAX_FN    8
 #define PCI_MAX_CAPS  48     /* a capability list longer than this is looping */
 
+/* The CONFIG_ADDRESS latch and the data access after it.  Leaf. */
 static struct spinlock pci_cfg_lock = SPINLOCK_INIT("pci_cfg");
+/* The lists below; held across probes.  Before blkdev_mutex and every driver lock. */
 static struct mutex pci_mutex = MUTEX_INIT(pci_mutex);
 static struct list_node pci_devices = LIST_INIT(pci_devices);   /* [pci_mutex] */
 static struct list_node pci_drivers = LIST_INIT(pci_drivers);   /* [pci_mutex] */
