@@ -245,10 +245,10 @@ worker_fn(void *arg)
 {
 	struct worker *w = arg;
 	struct blkdev *vda = blkdev_find("vda"), *sda = blkdev_find("sda");
-	struct blkdev *vdb = blkdev_find("vdb");
+	struct blkdev *vdb = blkdev_find("vdb"), *sdc = blkdev_find("sdc");
 	void *buf = kmalloc(16 * BLK_SECTOR_SIZE);
 
-	if (!buf || !vda || !sda || !vdb) {
+	if (!buf || !vda || !sda || !vdb || !sdc) {
 		w->failures++;
 		kfree(buf);
 		return;
@@ -258,6 +258,10 @@ worker_fn(void *arg)
 
 		w->failures += round_trip(vda, 8000 + (uint64_t)w->id * 256 + (uint64_t)r * 16, tag, buf);
 		w->failures += round_trip(sda, 2000 + (uint64_t)w->id * 256 + (uint64_t)r * 16, tag, buf);
+		/* sdc shares its channel with sdb: one command at a time between them. */
+		w->failures += round_trip(sdc, 1000 + (uint64_t)w->id * 256 + (uint64_t)r * 16, tag, buf);
+		if (read_through("sdb2", KT_SDB_TAG, (uint64_t)w->id))
+			w->failures++;
 		if (blk_read(vdb, 100 + (uint64_t)w->id * 16, buf, 16) ||
 		    blk_pattern_check(buf, KT_VDB_TAG, 100 + (uint64_t)w->id * 16, 16) != 16)
 			w->failures++;
@@ -266,7 +270,7 @@ worker_fn(void *arg)
 }
 
 KTEST(blk_threads_share_disks,
-      "4 threads write and read back their own regions of vda and sda and read vdb at once; nothing lands astray")
+      "4 threads write and read back their own regions of vda, sda, sdc and read vdb, sdb at once; nothing lands astray")
 {
 	struct thread *t[NTHREADS];
 	struct worker w[NTHREADS];

@@ -17,6 +17,8 @@
 #define KT_SDA_SECTORS 8192
 #define KT_SDB_TAG 'D'          /* IDE secondary master, GPT */
 #define KT_DISK_SECTORS 16384   /* vdb, sdb */
+#define KT_SDC_TAG 'E'          /* IDE secondary slave, 200 GiB sparse: pattern in sectors 0-63 */
+#define KT_SDC_SECTORS (200ull << 21)
 
 /* The disk called name, or fail the test. */
 #define KT_DISK(var, name)                                                     \

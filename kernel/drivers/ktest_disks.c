@@ -14,7 +14,7 @@
 #include "uapi/errno.h"
 
 struct pci_census {
-	int virtio_msix, virtio_intx, ide, bar64;
+	int virtio_msix, virtio_intx, ide, bar64, behind_bridge;
 };
 
 static int
@@ -25,6 +25,7 @@ census(struct pci_dev *d, void *arg)
 	if (d->vendor == 0x1AF4 && d->driver && strcmp(d->driver->name, "virtio-blk") == 0) {
 		c->virtio_msix += d->irq_mode == PCI_IRQ_MSIX;
 		c->virtio_intx += d->irq_mode == PCI_IRQ_INTX;
+		c->behind_bridge += d->bus != 0;
 		for (int i = 0; i < PCI_NUM_BARS; i++)
 			c->bar64 += d->bar[i].is64 && d->bar[i].size && d->bar[i].base;
 	}
@@ -35,7 +36,7 @@ census(struct pci_dev *d, void *arg)
 }
 
 KTEST(blk_pci_finds_disk_controllers,
-      "PCI finds both virtio disks (one on MSI-X, one on INTx, 64-bit BARs decoded) and the IDE controller")
+      "PCI finds both virtio disks (one on MSI-X, one on INTx behind a bridge, 64-bit BARs decoded) and the IDE controller")
 {
 	struct pci_census c = { 0 };
 
@@ -45,6 +46,7 @@ KTEST(blk_pci_finds_disk_controllers,
 	KT_EQ(c.virtio_intx, 1);
 	KT_EQ(c.ide, 1);
 	KT_ASSERT(c.bar64 >= 2);
+	KT_EQ(c.behind_bridge, 1);
 	return 0;
 }
 
@@ -188,6 +190,30 @@ KTEST(blk_out_of_range_fails_cleanly,
 	KT_EQ(after.errors, before.errors + 1);
 	KT_EQ(read_check(vda, KT_VDA_TAG, 5, 1, 5), 0);
 	KT_EQ(read_check(sda, KT_SDA_TAG, 5, 1, 5), 0);
+	kfree(buf);
+	return 0;
+}
+
+KTEST(blk_ata_lba48_beyond_128_gib,
+      "IDE slave drive of 200 GiB: its pattern reads back; sectors past 2^28 need 48-bit LBA and round-trip")
+{
+	KT_DISK(sdc, "sdc");
+	uint64_t lba = (1ull << 28) + 144;                /* 128 GiB + 72 KiB */
+	void *buf = kmalloc(8 * BLK_SECTOR_SIZE);
+
+	KT_ASSERT(buf);
+	KT_EQ(sdc->nsectors, KT_SDC_SECTORS);
+	KT_EQ(read_check(sdc, KT_SDC_TAG, 0, 64, 0), 0);
+	blk_pattern_fill(buf, 'L', lba, 8);
+	KT_EQ(blk_write(sdc, lba, buf, 8), 0);
+	memset(buf, 0, 8 * BLK_SECTOR_SIZE);
+	KT_EQ(blk_read(sdc, lba, buf, 8), 0);
+	KT_EQ(blk_pattern_check(buf, 'L', lba, 8), 8);
+	KT_EQ(blk_flush(sdc), 0);
+	/* A 28-bit command would have wrapped to sector 144: it must still be empty. */
+	KT_EQ(blk_read(sdc, 144, buf, 1), 0);
+	for (int i = 0; i < BLK_SECTOR_SIZE; i++)
+		KT_EQ(((uint8_t *)buf)[i], 0);
 	kfree(buf);
 	return 0;
 }
