@@ -21,6 +21,12 @@
  *     storage: the write has completed, and a device with a volatile write
  *     cache has been told to flush it.  Every write started after it
  *     returns, by any path, therefore reaches the disk after it.
+ *   - bwrite_ordered(b) returns when the device has reported the write
+ *     complete, without the flush: later writes are issued after it, and a
+ *     disk without a volatile cache (write_cache false) has it on the
+ *     medium; one with a cache may still reorder the two until the next
+ *     flush (bwrite_sync, sync_dev).  Cheaper, for callers that flush at
+ *     their own commit points.
  *   - bdirty(b) promises nothing about order: delayed writes go out, in
  *     ascending block order, when they are older than the write-back age
  *     (bcache_writeback_age_ns, 5 s by default), when the cache needs the
@@ -87,6 +93,8 @@ struct buf *bget(struct blkdev *dev, uint64_t blockno) __must_check;
 void bdirty(struct buf *b);
 /* => b held.  Write it now and make it durable; see the guarantees above. */
 int bwrite_sync(struct buf *b) __must_check;
+/* => b held.  Write it now and wait for the device, without a cache flush. */
+int bwrite_ordered(struct buf *b) __must_check;
 /* => b held.  Let go of it. */
 void brelse(struct buf *b);
 /* Write every dirty block of dev and flush the device.  => 0 or the first error. */

@@ -344,19 +344,32 @@ bcache_sync_all(void)
 	return err;
 }
 
-int
-bwrite_sync(struct buf *b)
+/* Write b, held by the caller, and wait for the device to complete it. */
+static int
+write_now(struct buf *b)
 {
 	struct bcache *c = b->cache;
 	struct bio_batch bb;
-	int r;
 
 	spin_lock(&c->lock);
 	b->flags |= B_VALID;
 	spin_unlock(&c->lock);
 	batch_init(&bb);
 	submit_sorted(c, BLK_OP_WRITE, &b, 1, false, &bb);
-	r = batch_wait(&bb);
+	return batch_wait(&bb);
+}
+
+int
+bwrite_ordered(struct buf *b)
+{
+	return write_now(b);
+}
+
+int
+bwrite_sync(struct buf *b)
+{
+	int r = write_now(b);
+
 	if (r == 0 && b->dev->write_cache)
 		r = blk_flush(b->dev);
 	return r;

@@ -98,7 +98,8 @@ struct bcache;
 /*
  * A block device.  The driver fills the [D] fields before blkdev_register();
  * they are read-only afterwards.  Locks: [q] qlock (the request queue),
- * [L] blkdev_list_lock (the registry), [I] immutable once registered.
+ * [L] the registry's lock, [N] the listener's lock (blkdev.c), [I] immutable
+ * once registered.
  */
 struct blkdev {
 	char name[BLK_NAME_MAX];         /* [D] "vda", "sda"; partitions get "vda1" */
@@ -124,6 +125,7 @@ struct blkdev {
 
 	struct bcache *cache;            /* [I] set once by bcache_of() */
 	struct list_node list_node;      /* [L] */
+	unsigned announced;              /* [N] listener generation told of it (blkdev.c) */
 };
 
 /* Start the block layer's threads (write-back).  Call once, from a thread. */
@@ -139,11 +141,15 @@ int blkdev_register(struct blkdev *d) __must_check;
 struct blkdev *blkdev_find(const char *name);
 /* The device with this device number, or NULL. */
 struct blkdev *blkdev_find_devt(uint32_t major, uint32_t minor);
-/* Call fn on every device in registration order; stops on non-zero. */
+/*
+ * Call fn on every device in registration order; stops on non-zero and
+ * returns that.  No lock is held while fn runs.  Devices are never removed.
+ */
 int blkdev_for_each(int (*fn)(struct blkdev *d, void *arg), void *arg);
 /*
- * The VFS (devfs) hears of each device, those already registered and those
- * to come, through this one upcall (NULL to stop).
+ * The VFS (devfs) hears of each device exactly once, those already
+ * registered and those to come, through this one upcall (NULL to stop).
+ * Calls are serialized; the listener may sleep and look devices up.
  */
 void blkdev_set_listener(void (*added)(struct blkdev *d));
 /* Segments a request to d may have. */

@@ -18,10 +18,9 @@
  * I/O with requests in flight: nobody polls, and a thread issuing several
  * requests (read-ahead, write-back) has them all travelling at once.
  *
- * Locks, in order: blkdev_mutex (the registry; a sleeping lock, so the
- * VFS listener and partition scans may sleep under registration) -> qlock
- * (one disk's queue and counters; taken in interrupt context too) ->
- * waitq locks.  No lock is held while a driver's submit() or a request's
+ * Locks, in order: notify_mutex (calls to the VFS's listener) ->
+ * blkdev_mutex (the registry list) -> qlock (one disk's queue and
+ * counters; taken in interrupt context too) -> waitq locks.  No lock is held while a driver's submit() or a request's
  * done() runs, so drivers may call back into the block layer freely.
  */
 #include "block/blk.h"
@@ -38,9 +37,16 @@
 #define BLKEXT_MAJOR 259   /* Linux's major for partitions past the disk's minors */
 #define PART_MINORS  16    /* minors a disk reserves: itself and 15 partitions */
 
+/*
+ * notify_mutex serializes the listener's calls and guards `listener` and
+ * each device's `announced`; it is taken before blkdev_mutex, which guards
+ * the list and device numbers and is never held while foreign code runs.
+ */
+static struct mutex notify_mutex = MUTEX_INIT(notify_mutex);
 static struct mutex blkdev_mutex = MUTEX_INIT(blkdev_mutex);
 static struct list_node blkdevs = LIST_INIT(blkdevs);        /* [blkdev_mutex] */
-static void (*listener)(struct blkdev *d);                   /* [blkdev_mutex] */
+static void (*listener)(struct blkdev *d);                   /* [notify_mutex] */
+static unsigned listener_gen;                                /* [notify_mutex] */
 static uint32_t next_ext_minor;                              /* [blkdev_mutex] */
 
 void
@@ -90,33 +96,59 @@ blkdev_find_devt(uint32_t major, uint32_t minor)
 	return found;
 }
 
-int
-blkdev_for_each(int (*fn)(struct blkdev *d, void *arg), void *arg)
+/* The i-th device registered, or NULL.  Devices are never removed. */
+static struct blkdev *
+nth_device(unsigned i)
 {
-	int r = 0;
+	struct blkdev *found = NULL;
 
 	mutex_lock(&blkdev_mutex);
 	list_for_each(n, &blkdevs) {
-		r = fn(list_entry(n, struct blkdev, list_node), arg);
-		if (r)
+		if (i-- == 0) {
+			found = list_entry(n, struct blkdev, list_node);
 			break;
+		}
 	}
 	mutex_unlock(&blkdev_mutex);
+	return found;
+}
+
+/* No registry lock is held while fn runs, so it may look devices up. */
+int
+blkdev_for_each(int (*fn)(struct blkdev *d, void *arg), void *arg)
+{
+	struct blkdev *d;
+	int r = 0;
+
+	for (unsigned i = 0; r == 0 && (d = nth_device(i)) != NULL; i++)
+		r = fn(d, arg);
 	return r;
+}
+
+/* => notify_mutex held.  Each listener hears of each device exactly once. */
+static void
+announce_locked(struct blkdev *d)
+{
+	if (listener && d->announced != listener_gen) {
+		d->announced = listener_gen;
+		listener(d);
+	}
 }
 
 void
 blkdev_set_listener(void (*added)(struct blkdev *d))
 {
-	mutex_lock(&blkdev_mutex);
+	struct blkdev *d;
+
+	mutex_lock(&notify_mutex);
 	listener = added;
-	if (added)
-		list_for_each(n, &blkdevs)
-			added(list_entry(n, struct blkdev, list_node));
-	mutex_unlock(&blkdev_mutex);
+	listener_gen++;
+	for (unsigned i = 0; (d = nth_device(i)) != NULL; i++)
+		announce_locked(d);
+	mutex_unlock(&notify_mutex);
 }
 
-/* Add d to the registry and tell the listener.  => 0 or -EEXIST. */
+/* Add d to the registry, then tell the listener.  => 0 or -EEXIST. */
 static int
 registry_add(struct blkdev *d)
 {
@@ -135,9 +167,10 @@ registry_add(struct blkdev *d)
 		}
 	}
 	list_push_back(&blkdevs, &d->list_node);
-	if (listener)
-		listener(d);
 	mutex_unlock(&blkdev_mutex);
+	mutex_lock(&notify_mutex);
+	announce_locked(d);
+	mutex_unlock(&notify_mutex);
 	return 0;
 }
 

@@ -162,6 +162,29 @@ KTEST(bcache_bwrite_sync_is_durable, "bwrite_sync writes at once, flushes the di
 	return 0;
 }
 
+KTEST(bcache_bwrite_ordered_waits_without_flush, "bwrite_ordered writes at once and leaves the buffer clean, with no flush")
+{
+	KT_DISK(vda, "vda");
+	struct blk_stats d0, d1;
+	struct bcache_stats s0, s1;
+	struct buf *b = bread(vda, 3060);
+
+	KT_ASSERT(!IS_ERR(b));
+	blk_get_stats(vda, &d0);
+	bcache_get_stats(vda, &s0);
+	blk_pattern_fill(b->data, 'O', 3060 * SPB, SPB);
+	bdirty(b);
+	KT_EQ(bwrite_ordered(b), 0);
+	blk_get_stats(vda, &d1);
+	bcache_get_stats(vda, &s1);
+	brelse(b);
+	KT_ASSERT(disk_has(vda, 3060, 'O'));
+	KT_EQ(d1.writes, d0.writes + 1);
+	KT_EQ(d1.flushes, d0.flushes);
+	KT_EQ(s1.dirty, s0.dirty);                /* dirtied, then written: clean again */
+	return 0;
+}
+
 #define INCREMENTS 300
 
 static void

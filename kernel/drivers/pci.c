@@ -46,6 +46,7 @@
 
 #define HEADER_MULTIFUNCTION 0x80
 #define HEADER_TYPE_BRIDGE   0x01
+#define HEADER_TYPE_CARDBUS  0x02
 #define PCI_MAX_BUS   256
 #define PCI_MAX_DEV   32
 #define PCI_MAX_FN    8
@@ -284,22 +285,23 @@ static struct pci_dev *
 dev_read(uint8_t bus, uint8_t dev, uint8_t fn)
 {
 	struct pci_dev *d = kzalloc(sizeof(*d));
-	uint32_t class;
+	uint32_t id, class;
 
 	if (!d)
 		return NULL;
 	d->bus = bus;
 	d->dev = dev;
 	d->fn = fn;
-	d->vendor = (uint16_t)pci_cfg_read(bus, dev, fn, PCI_VENDOR_ID);
-	d->device = (uint16_t)(pci_cfg_read(bus, dev, fn, PCI_VENDOR_ID) >> 16);
+	id = pci_read32(d, PCI_VENDOR_ID);
+	d->vendor = (uint16_t)id;
+	d->device = (uint16_t)(id >> 16);
 	class = pci_read32(d, PCI_REVISION);
 	d->revision = (uint8_t)class;
 	d->prog_if = (uint8_t)(class >> 8);
 	d->subclass = (uint8_t)(class >> 16);
 	d->class_code = (uint8_t)(class >> 24);
 	d->header_type = pci_read8(d, PCI_HEADER_TYPE) & 0x7F;
-	if (d->header_type != HEADER_TYPE_BRIDGE + 1) {    /* not CardBus */
+	if (d->header_type != HEADER_TYPE_CARDBUS) {
 		d->irq_line = pci_read8(d, PCI_INTERRUPT_LINE);
 		d->irq_pin = pci_read8(d, PCI_INTERRUPT_PIN);
 		if (d->irq_pin > 4)

@@ -76,6 +76,7 @@ storage_check_images() {
 	storage_check host/gpt_partition_write_was_shifted      sdb Q 4099 4
 	storage_check host/bcache_sync_reached_the_image        vda S 6000 4    # bcache_dirty_then_sync
 	storage_check host/bcache_bwrite_sync_reached_the_image vda T 6100 2    # bcache_bwrite_sync_is_durable
+	storage_check host/bcache_bwrite_ordered_reached_the_image vda O 6120 2 # bcache_bwrite_ordered_waits_without_flush
 	storage_check host/lba48_write_reached_the_image        sdc L 268435600 8   # blk_ata_lba48_beyond_128_gib
 	storage_check host/lba48_write_did_not_wrap             sdc E 0 64
 }
