@@ -16,6 +16,10 @@
  *                   FLUSH: command; the interrupt says done
  *        <--finish-- last sector / error bit / watchdog after 5 s of silence
  *
+ * With bus-master DMA (ata_dma.c) the controller moves the data and the
+ * one interrupt comes at the end of the command; the state machine is the
+ * same with one step per command instead of one per sector.
+ *
  * A request longer than one command allows (256 sectors) is issued as
  * several commands in a row.  Sector numbers are LBAs: 28-bit commands
  * when the range fits below 128 GiB (fewer register writes), 48-bit ones
@@ -125,6 +129,20 @@ write_taskfile(struct ata_channel *ch, struct ata_drive *d, uint64_t lba, uint32
 	outb_reg(ch, ATA_REG_LBA2, (uint8_t)(lba >> 16));
 }
 
+/* => ch->lock held.  Start a DMA command for n sectors (ext: 48-bit). */
+static int
+issue_dma_locked(struct ata_channel *ch, uint32_t n, bool ext)
+{
+	bool rd = ch->cur->op == BLK_OP_READ;
+
+	if (ata_dma_prepare_locked(ch, n, rd))
+		return -EIO;
+	outb_reg(ch, ATA_REG_COMMAND, rd ? (ext ? ATA_CMD_READ_DMA_EXT : ATA_CMD_READ_DMA)
+					 : (ext ? ATA_CMD_WRITE_DMA_EXT : ATA_CMD_WRITE_DMA));
+	ata_dma_start_locked(ch, rd);
+	return 0;
+}
+
 /* => ch->lock held.  Issue the next command of the current request.  => 0 or -errno. */
 static int
 issue_locked(struct ata_channel *ch)
@@ -133,7 +151,6 @@ issue_locked(struct ata_channel *ch)
 	struct blk_request *rq = ch->cur;
 	uint32_t n = MIN(ch->left, (uint32_t)ATA_CMD_MAX_SECTORS);
 	bool ext = d->lba48 && ch->lba + n > LBA28_LIMIT;
-	uint8_t cmd;
 
 	outb_reg(ch, ATA_REG_DEVICE, ATA_DEV_OBS | (d->slave ? ATA_DEV_SLAVE : 0));
 	ata_delay400(ch);
@@ -142,6 +159,7 @@ issue_locked(struct ata_channel *ch)
 	/* Never cancelled (a callback in flight could deadlock on ch->lock): it just re-arms. */
 	ch->deadline_ns = time_ns() + ATA_WATCHDOG_NS;
 	ktimer_arm(&ch->watchdog, ch->deadline_ns);
+	ch->cmd_dma = false;
 	if (rq->op == BLK_OP_FLUSH) {
 		outb_reg(ch, ATA_REG_COMMAND, d->flush_ext ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH);
 		return 0;
@@ -150,9 +168,12 @@ issue_locked(struct ata_channel *ch)
 		return -EIO;
 	write_taskfile(ch, d, ch->lba, n, ext);
 	ch->cmd_left = n;
+	if (d->use_dma && ata_dma_reachable(rq)) {
+		ch->cmd_dma = true;
+		return issue_dma_locked(ch, n, ext);
+	}
 	if (rq->op == BLK_OP_READ) {
-		cmd = ext ? ATA_CMD_READ_EXT : ATA_CMD_READ;
-		outb_reg(ch, ATA_REG_COMMAND, cmd);
+		outb_reg(ch, ATA_REG_COMMAND, ext ? ATA_CMD_READ_EXT : ATA_CMD_READ);
 		return 0;
 	}
 	outb_reg(ch, ATA_REG_COMMAND, ext ? ATA_CMD_WRITE_EXT : ATA_CMD_WRITE);
@@ -238,7 +259,14 @@ step_locked(struct ata_channel *ch, uint8_t st)
 {
 	enum blk_op op = ch->cur->op;
 	uint16_t data = (uint16_t)(ch->io + ATA_REG_DATA);
+	int r;
 
+	if (ch->cmd_dma) {
+		r = ata_dma_finish_locked(ch);
+		if (r != 0)
+			return r > 0 ? 0 : r;           /* > 0: the engine is not done yet */
+		return ch->left == 0 ? 1 : issue_locked(ch);
+	}
 	if (st & (ATA_SR_ERR | ATA_SR_DF))
 		return -EIO;
 	if (op == BLK_OP_FLUSH)

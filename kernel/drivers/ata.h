@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ATA (IDE) disks through the legacy task-file registers, PIO transfers.
- * ata.c runs the commands; ata_probe.c finds the drives.  Internal to
- * those two files, except ata_init() and the counters for tests.
+ * ATA (IDE) disks through the legacy task-file registers, with PIO or
+ * bus-master DMA transfers.  ata.c runs the commands, ata_dma.c drives the
+ * DMA engine, ata_probe.c finds the drives.  Internal to those files,
+ * except ata_init(), ata_set_dma() and the counters for tests.
  */
 #pragma once
 
@@ -43,6 +44,10 @@
 #define ATA_CMD_READ_EXT     0x24
 #define ATA_CMD_WRITE        0x30
 #define ATA_CMD_WRITE_EXT    0x34
+#define ATA_CMD_READ_DMA     0xC8
+#define ATA_CMD_READ_DMA_EXT 0x25
+#define ATA_CMD_WRITE_DMA    0xCA
+#define ATA_CMD_WRITE_DMA_EXT 0x35
 #define ATA_CMD_FLUSH        0xE7
 #define ATA_CMD_FLUSH_EXT    0xEA
 #define ATA_CMD_IDENTIFY     0xEC
@@ -52,6 +57,7 @@
 
 struct ata_drive;
 struct trap_frame;
+struct ata_prd;
 
 /*
  * One IDE channel: two drives behind one set of registers and one
@@ -71,6 +77,11 @@ struct ata_channel {
 	uint32_t cmd_left;             /* [c] sectors left in the current command */
 	unsigned seg;                  /* [c] position in cur->seg */
 	uint32_t seg_off;              /* [c] */
+	bool cmd_dma;                  /* [c] the current command moves data by DMA */
+	uint32_t cmd_sectors;          /* [c] sectors in the current DMA command */
+	uint16_t bm;                   /* [I] bus-master IDE registers; 0: PIO only */
+	struct ata_prd *prdt;          /* [c] DMA: physical region descriptor table */
+	uint64_t dma_cmds;             /* [c] DMA commands issued (tests) */
 	uint64_t deadline_ns;          /* [c] when the current command is overdue */
 	struct ktimer watchdog;        /* fails a command the drive never finishes */
 	uint64_t irqs, timeouts;       /* [c] counters */
@@ -82,6 +93,8 @@ struct ata_drive {
 	uint8_t slave;                 /* [I] 0 master, 1 slave */
 	bool lba48;                    /* [I] 48-bit LBA commands supported */
 	bool flush, flush_ext;         /* [I] FLUSH CACHE (EXT) supported */
+	bool dma_capable;              /* [I] drive and channel can do bus-master DMA */
+	bool use_dma;                  /* [c] and should (ata_set_dma) */
 	char model[41];                /* [I] */
 };
 
@@ -92,6 +105,20 @@ void ata_channel_init(struct ata_channel *ch);
 /* Poll until BSY clears: the status, or -ETIMEDOUT.  May run in interrupt context. */
 int ata_wait_idle(struct ata_channel *ch);
 void ata_delay400(struct ata_channel *ch);
+
+/* ata_dma.c: bus-master DMA, on a channel with ch->bm */
+int ata_dma_setup(struct ata_channel *ch);
+/* => ch->lock held.  Can this request's memory be reached by the controller? */
+bool ata_dma_reachable(const struct blk_request *rq);
+/* => ch->lock held.  Describe the next n sectors and arm the engine. */
+int ata_dma_prepare_locked(struct ata_channel *ch, uint32_t n, bool to_memory);
+void ata_dma_start_locked(struct ata_channel *ch, bool to_memory);
+/* => ch->lock held.  The DMA command's interrupt: stop the engine.  => 0, -EIO, or 1 (not ours). */
+int ata_dma_finish_locked(struct ata_channel *ch);
+/* Use DMA on the IDE disk d (when it can), or PIO.  => 0 or -EOPNOTSUPP. */
+int ata_set_dma(struct blkdev *d, bool on);
+/* DMA commands issued on the channel of the IDE disk d. */
+uint64_t ata_dma_commands(struct blkdev *d);
 
 /* ata_probe.c */
 void ata_init(void);

@@ -18,6 +18,8 @@
  * otherwise 256 words of identity follow: the model name, LBA support, the
  * 28- and 48-bit capacities, write cache and cache flush support.  Drives
  * that only speak CHS (before ATA-1's LBA became universal) are skipped.
+ * When the controller has bus-master registers (BAR 4) and the drive
+ * supports DMA, data moves by DMA (ata_dma.c); otherwise by PIO.
  */
 #include "drivers/ata.h"
 #include "drivers/pci.h"
@@ -27,6 +29,7 @@
 #include "core/printk.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "mm/pmm.h"
 #include "mm/slab.h"
 #include "uapi/errno.h"
 
@@ -37,6 +40,7 @@
 #define ID_MODEL        27    /* 20 words, bytes swapped in each */
 #define ID_CAPS         49
 #define ID_CAPS_LBA     (1u << 9)
+#define ID_CAPS_DMA     (1u << 8)
 #define ID_LBA28        60    /* 2 words */
 #define ID_CMDSET2      83
 #define ID_CMDSET_LBA48 (1u << 10)
@@ -48,6 +52,7 @@
 
 #define PROGIF_PRIMARY_NATIVE   0x01
 #define PROGIF_SECONDARY_NATIVE 0x04
+#define BMIDE_BAR               4     /* bus-master IDE registers, 8 per channel */
 
 static unsigned sd_count;     /* [pci_mutex] */
 
@@ -108,6 +113,8 @@ drive_from_identity(struct ata_channel *ch, int slave, const uint16_t *id)
 	d->lba48 = id[ID_CMDSET2] & ID_CMDSET_LBA48;
 	d->flush = id[ID_CMDSET2] & ID_FLUSH;
 	d->flush_ext = d->lba48 && (id[ID_CMDSET2] & ID_FLUSH_EXT);
+	d->dma_capable = ch->bm && ch->prdt && (id[ID_CAPS] & ID_CAPS_DMA);
+	d->use_dma = d->dma_capable;
 	model_string(d->model, id);
 	d->disk.nsectors = d->lba48 ? (uint64_t)id[ID_LBA48] | (uint64_t)id[ID_LBA48 + 1] << 16 |
 				      (uint64_t)id[ID_LBA48 + 2] << 32 |
@@ -146,10 +153,10 @@ register_drives(struct ata_channel *ch)
 		ksnprintf(d->disk.name, sizeof(d->disk.name), "sd%c", 'a' + sd_count);
 		d->disk.major = SD_MAJOR;
 		d->disk.minor = SD_MINORS * sd_count++;
-		pr_info("ata: %s: %s %s \"%s\", %llu sectors, LBA%s%s\n", d->disk.name, ch->name,
-			slave ? "slave" : "master", d->model,
+		pr_info("ata: %s: %s %s \"%s\", %llu sectors, LBA%s, %s%s\n", d->disk.name,
+			ch->name, slave ? "slave" : "master", d->model,
 			(unsigned long long)d->disk.nsectors, d->lba48 ? "48" : "28",
-			d->disk.write_cache ? ", write cache" : "");
+			d->use_dma ? "DMA" : "PIO", d->disk.write_cache ? ", write cache" : "");
 		r = blkdev_register(&d->disk);
 		if (r)
 			pr_warn("ata: %s: not registered (%d)\n", d->disk.name, r);
@@ -171,7 +178,15 @@ route_irq(struct ata_channel *ch, struct pci_dev *pdev, int isa_irq)
 }
 
 static void
-channel_setup(struct pci_dev *pdev, int n, uint16_t io, uint16_t ctl, int isa_irq)
+channel_free(struct ata_channel *ch)
+{
+	if (ch->prdt)
+		pmm_free(virt_to_phys(ch->prdt), 0);
+	kfree(ch);
+}
+
+static void
+channel_setup(struct pci_dev *pdev, int n, uint16_t io, uint16_t ctl, int isa_irq, uint16_t bm)
 {
 	struct ata_channel *ch = kzalloc(sizeof(*ch));
 
@@ -180,15 +195,18 @@ channel_setup(struct pci_dev *pdev, int n, uint16_t io, uint16_t ctl, int isa_ir
 	ksnprintf(ch->name, sizeof(ch->name), "ata%d", n);
 	ch->io = io;
 	ch->ctl = ctl;
+	ch->bm = bm;
+	if (bm && ata_dma_setup(ch) < 0)
+		ch->bm = 0;                               /* PIO only */
 	ata_channel_init(ch);
 	if (arch_inb((uint16_t)(io + ATA_REG_STATUS)) == 0xFF) {
-		kfree(ch);                                /* floating bus: no drives */
+		channel_free(ch);                         /* floating bus: no drives */
 		return;
 	}
 	arch_outb(ctl, ATA_CTL_NIEN);                     /* poll while probing */
 	probe_drives(ch);
 	if (!ch->drive[0] && !ch->drive[1]) {
-		kfree(ch);
+		channel_free(ch);
 		return;
 	}
 	if (route_irq(ch, pdev, isa_irq) < 0) {
@@ -205,18 +223,21 @@ ata_probe(struct pci_dev *pdev, const struct pci_id *id)
 	static const uint16_t compat_io[2] = { 0x1F0, 0x170 }, compat_ctl[2] = { 0x3F6, 0x376 };
 	static const int compat_irq[2] = { 14, 15 };
 	static int nchannels;
+	struct pci_bar *bmide = &pdev->bar[BMIDE_BAR];
+	bool has_bm = bmide->io && bmide->size >= 16;
 
-	pci_enable(pdev, PCI_CMD_IO);
+	pci_enable(pdev, PCI_CMD_IO | (has_bm ? PCI_CMD_BUS_MASTER : 0));
 	for (int c = 0; c < 2; c++) {
 		bool native = pdev->prog_if & (c ? PROGIF_SECONDARY_NATIVE : PROGIF_PRIMARY_NATIVE);
 		struct pci_bar *cmd = &pdev->bar[2 * c], *ctl = &pdev->bar[2 * c + 1];
+		uint16_t bm = has_bm ? (uint16_t)(bmide->base + 8 * c) : 0;
 
 		if (!native)
-			channel_setup(pdev, nchannels++, compat_io[c], compat_ctl[c], compat_irq[c]);
+			channel_setup(pdev, nchannels++, compat_io[c], compat_ctl[c], compat_irq[c], bm);
 		else if (cmd->io && ctl->io && cmd->size && ctl->size)
 			/* Native mode: the control register is at offset 2 of BAR 1/3. */
 			channel_setup(pdev, nchannels++, (uint16_t)cmd->base,
-				      (uint16_t)(ctl->base + 2), -1);
+				      (uint16_t)(ctl->base + 2), -1, bm);
 	}
 	return 0;
 }

@@ -83,29 +83,69 @@ KTEST(blk_virtio_reads_pattern,
 	return 0;
 }
 
+/* One request of count sectors at sector over a single linear buffer. */
+static int
+one_request(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t count, void *buf)
+{
+	struct blk_request *rq = kzalloc(sizeof(*rq));
+	int r;
+
+	if (!rq)
+		return -ENOMEM;
+	rq->op = op;
+	rq->sector = sector;
+	rq->count = count;
+	rq->nseg = 1;
+	rq->seg[0] = (struct blk_seg){ buf, count * BLK_SECTOR_SIZE };
+	r = blk_submit_wait(d, rq);
+	kfree(rq);
+	return r;
+}
+
 KTEST(blk_ata_reads_pattern,
-      "IDE PIO reads the pattern back by interrupt, including one request longer than a command")
+      "IDE PIO reads the pattern back, an interrupt per sector, including one request longer than a command")
 {
 	KT_DISK(sda, "sda");
-	uint64_t irqs = ata_interrupts(sda);
-	struct blk_request *rq = kzalloc(sizeof(*rq));
 	void *big = kmalloc(300 * BLK_SECTOR_SIZE);
+	uint64_t irqs;
+	int r;
 
-	KT_ASSERT(rq && big);
+	KT_ASSERT(big);
+	KT_EQ(ata_set_dma(sda, false), 0);                     /* programmed I/O */
+	irqs = ata_interrupts(sda);
 	KT_EQ(sda->nsectors, KT_SDA_SECTORS);
 	KT_EQ(read_check(sda, KT_SDA_TAG, 0, 8, 0), 0);
 	KT_EQ(read_check(sda, KT_SDA_TAG, KT_SDA_SECTORS - 2, 2, KT_SDA_SECTORS - 2), 0);
-	/* 300 sectors in one request: the driver issues 256 + 44. */
-	rq->op = BLK_OP_READ;
-	rq->sector = 1000;
-	rq->count = 300;
-	rq->nseg = 1;
-	rq->seg[0] = (struct blk_seg){ big, 300 * BLK_SECTOR_SIZE };
-	KT_EQ(blk_submit_wait(sda, rq), 0);
+	r = one_request(sda, BLK_OP_READ, 1000, 300, big);     /* the driver issues 256 + 44 */
+	KT_EQ(ata_set_dma(sda, true), 0);
+	KT_EQ(r, 0);
 	KT_EQ(blk_pattern_check(big, KT_SDA_TAG, 1000, 300), 300);
-	KT_ASSERT(ata_interrupts(sda) >= irqs + 300);          /* one per sector */
+	KT_ASSERT(ata_interrupts(sda) >= irqs + 8 + 2 + 300);  /* one per sector */
 	kfree(big);
-	kfree(rq);
+	return 0;
+}
+
+KTEST(blk_ata_dma_moves_data,
+      "IDE bus-master DMA: 300 sectors across 64 KiB boundaries in two commands, a few interrupts, same data as PIO")
+{
+	KT_DISK(sda, "sda");
+	uint8_t *big = kmalloc(300 * BLK_SECTOR_SIZE);
+	uint64_t cmds = ata_dma_commands(sda), irqs = ata_interrupts(sda);
+
+	KT_ASSERT(big);
+	KT_EQ(ata_set_dma(sda, true), 0);
+	KT_EQ(one_request(sda, BLK_OP_READ, 3000, 300, big), 0);
+	KT_EQ(blk_pattern_check(big, KT_SDA_TAG, 3000, 300), 300);
+	KT_EQ(ata_dma_commands(sda), cmds + 2);                /* 256 + 44 sectors */
+	KT_ASSERT(ata_interrupts(sda) - irqs <= 4);
+	blk_pattern_fill(big, 'Y', 5000, 300);                 /* and back out */
+	KT_EQ(one_request(sda, BLK_OP_WRITE, 5000, 300, big), 0);
+	KT_EQ(ata_set_dma(sda, false), 0);                     /* read it back by PIO */
+	memset(big, 0, 300 * BLK_SECTOR_SIZE);
+	KT_EQ(one_request(sda, BLK_OP_READ, 5000, 300, big), 0);
+	KT_EQ(ata_set_dma(sda, true), 0);
+	KT_EQ(blk_pattern_check(big, 'Y', 5000, 300), 300);
+	kfree(big);
 	return 0;
 }
 
