@@ -223,6 +223,8 @@ install_locked(struct bcache *c, uint64_t blk, bool may_grow)
 	return b;
 }
 
+#define BC_WB_ROUNDS 8      /* write-back attempts before growing instead */
+
 static bool
 lru_has_dirty_locked(struct bcache *c)
 {
@@ -235,12 +237,14 @@ lru_has_dirty_locked(struct bcache *c)
 /*
  * Find or make the buffer for blk and hold it.  When no buffer can be
  * reused: write back unheld dirty ones and wait, wait for I/O in flight to
- * release some, and only when every buffer is held by a thread, grow.
+ * release some, and only when every buffer is held by a thread (or writes
+ * keep failing, so dirty buffers cannot be cleaned), grow.
  */
 static struct buf *
 getblk(struct bcache *c, uint64_t blk)
 {
 	struct buf *b;
+	int rounds = 0;
 
 	spin_lock(&c->lock);
 	for (;;) {
@@ -252,7 +256,7 @@ getblk(struct bcache *c, uint64_t blk)
 		}
 		if ((b = install_locked(c, blk, false)) != NULL)
 			break;
-		if (lru_has_dirty_locked(c)) {
+		if (rounds++ < BC_WB_ROUNDS && lru_has_dirty_locked(c)) {
 			spin_unlock(&c->lock);
 			bcache_writeback_some(c, 16, 0);
 			spin_lock(&c->lock);

@@ -98,8 +98,7 @@ struct bcache;
 /*
  * A block device.  The driver fills the [D] fields before blkdev_register();
  * they are read-only afterwards.  Locks: [q] qlock (the request queue),
- * [L] the registry's lock, [N] the listener's lock (blkdev.c), [I] immutable
- * once registered.
+ * [L] the registry's lock (blkdev.c), [I] immutable once registered.
  */
 struct blkdev {
 	char name[BLK_NAME_MAX];         /* [D] "vda", "sda"; partitions get "vda1" */
@@ -125,7 +124,6 @@ struct blkdev {
 
 	struct bcache *cache;            /* [I] set once by bcache_of() */
 	struct list_node list_node;      /* [L] */
-	unsigned announced;              /* [N] listener generation told of it (blkdev.c) */
 };
 
 /* Start the block layer's threads (write-back).  Call once, from a thread. */
@@ -147,11 +145,21 @@ struct blkdev *blkdev_find_devt(uint32_t major, uint32_t minor);
  */
 int blkdev_for_each(int (*fn)(struct blkdev *d, void *arg), void *arg);
 /*
- * The VFS (devfs) hears of each device exactly once, those already
- * registered and those to come, through this one upcall (NULL to stop).
- * Calls are serialized; the listener may sleep and look devices up.
+ * Hearing of devices: devfs makes /dev/vda, /dev/vda1 ... this way.  A
+ * listener hears of each device exactly once, in registration order:
+ * first those already registered (from blkdev_listen itself), then each
+ * new one.  Calls are serialized; added() may sleep and look devices up,
+ * but not (un)register listeners.
  */
-void blkdev_set_listener(void (*added)(struct blkdev *d));
+struct blkdev_listener {
+	void (*added)(struct blkdev *d, void *arg);
+	void *arg;
+	unsigned told;                   /* devices announced so far (blkdev.c) */
+	struct list_node node;
+};
+void blkdev_listen(struct blkdev_listener *l);
+void blkdev_unlisten(struct blkdev_listener *l);
+
 /* Segments a request to d may have. */
 static inline unsigned
 blk_max_segs(const struct blkdev *d)

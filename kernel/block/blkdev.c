@@ -18,7 +18,7 @@
  * I/O with requests in flight: nobody polls, and a thread issuing several
  * requests (read-ahead, write-back) has them all travelling at once.
  *
- * Locks, in order: notify_mutex (calls to the VFS's listener) ->
+ * Locks, in order: notify_mutex (calls to listeners such as devfs) ->
  * blkdev_mutex (the registry list) -> qlock (one disk's queue and
  * counters; taken in interrupt context too) -> waitq locks.  No lock is held while a driver's submit() or a request's
  * done() runs, so drivers may call back into the block layer freely.
@@ -38,15 +38,14 @@
 #define PART_MINORS  16    /* minors a disk reserves: itself and 15 partitions */
 
 /*
- * notify_mutex serializes the listener's calls and guards `listener` and
- * each device's `announced`; it is taken before blkdev_mutex, which guards
- * the list and device numbers and is never held while foreign code runs.
+ * notify_mutex serializes calls to listeners and guards the listener list;
+ * it is taken before blkdev_mutex, which guards the device list and device
+ * numbers and is never held while foreign code runs.
  */
 static struct mutex notify_mutex = MUTEX_INIT(notify_mutex);
 static struct mutex blkdev_mutex = MUTEX_INIT(blkdev_mutex);
 static struct list_node blkdevs = LIST_INIT(blkdevs);        /* [blkdev_mutex] */
-static void (*listener)(struct blkdev *d);                   /* [notify_mutex] */
-static unsigned listener_gen;                                /* [notify_mutex] */
+static struct list_node listeners = LIST_INIT(listeners);    /* [notify_mutex] */
 static uint32_t next_ext_minor;                              /* [blkdev_mutex] */
 
 void
@@ -55,13 +54,14 @@ blk_init(void)
 	bcache_writeback_start();
 }
 
+/* The device called name, or d itself if it is already registered. */
 static struct blkdev *
-find_locked(const char *name)
+find_locked(const char *name, const struct blkdev *self)
 {
 	list_for_each(n, &blkdevs) {
 		struct blkdev *d = list_entry(n, struct blkdev, list_node);
 
-		if (strcmp(d->name, name) == 0)
+		if (strcmp(d->name, name) == 0 || d == self)
 			return d;
 	}
 	return NULL;
@@ -73,7 +73,7 @@ blkdev_find(const char *name)
 	struct blkdev *d;
 
 	mutex_lock(&blkdev_mutex);
-	d = find_locked(name);
+	d = find_locked(name, NULL);
 	mutex_unlock(&blkdev_mutex);
 	return d;
 }
@@ -125,53 +125,46 @@ blkdev_for_each(int (*fn)(struct blkdev *d, void *arg), void *arg)
 	return r;
 }
 
-/* => notify_mutex held.  Each listener hears of each device exactly once. */
+/*
+ * => notify_mutex held.  Bring l up to date.  Devices are only ever
+ * appended, so "told" (how many l has heard of) names the next one.
+ */
 static void
-announce_locked(struct blkdev *d)
+announce_locked(struct blkdev_listener *l)
 {
-	if (listener && d->announced != listener_gen) {
-		d->announced = listener_gen;
-		listener(d);
+	struct blkdev *d;
+
+	while ((d = nth_device(l->told)) != NULL) {
+		l->told++;
+		l->added(d, l->arg);
 	}
 }
 
 void
-blkdev_set_listener(void (*added)(struct blkdev *d))
+blkdev_listen(struct blkdev_listener *l)
 {
-	struct blkdev *d;
-
 	mutex_lock(&notify_mutex);
-	listener = added;
-	listener_gen++;
-	for (unsigned i = 0; (d = nth_device(i)) != NULL; i++)
-		announce_locked(d);
+	l->told = 0;
+	list_push_back(&listeners, &l->node);
+	announce_locked(l);
 	mutex_unlock(&notify_mutex);
 }
 
-/* Add d to the registry, then tell the listener.  => 0 or -EEXIST. */
-static int
-registry_add(struct blkdev *d)
+void
+blkdev_unlisten(struct blkdev_listener *l)
 {
-	mutex_lock(&blkdev_mutex);
-	if (find_locked(d->name)) {
-		mutex_unlock(&blkdev_mutex);
-		return -EEXIST;
-	}
-	if (d->parent) {
-		if (d->partno < PART_MINORS) {
-			d->major = d->parent->major;
-			d->minor = d->parent->minor + (uint32_t)d->partno;
-		} else {
-			d->major = BLKEXT_MAJOR;
-			d->minor = next_ext_minor++;
-		}
-	}
-	list_push_back(&blkdevs, &d->list_node);
-	mutex_unlock(&blkdev_mutex);
 	mutex_lock(&notify_mutex);
-	announce_locked(d);
+	list_remove(&l->node);
 	mutex_unlock(&notify_mutex);
-	return 0;
+}
+
+static void
+announce_all(void)
+{
+	mutex_lock(&notify_mutex);
+	list_for_each(n, &listeners)
+		announce_locked(list_entry(n, struct blkdev_listener, node));
+	mutex_unlock(&notify_mutex);
 }
 
 static void
@@ -184,6 +177,36 @@ queue_init(struct blkdev *d)
 	memset(&d->stats, 0, sizeof(d->stats));
 }
 
+/*
+ * Add d to the registry, then tell the listeners.  Nothing in d is touched
+ * before the name is known to be free: a second registration of a device
+ * already on the list must not re-initialize its list node or queue.
+ * => 0 or -EEXIST.
+ */
+static int
+registry_add(struct blkdev *d)
+{
+	mutex_lock(&blkdev_mutex);
+	if (find_locked(d->name, d)) {
+		mutex_unlock(&blkdev_mutex);
+		return -EEXIST;
+	}
+	queue_init(d);
+	if (d->parent) {
+		if (d->partno < PART_MINORS) {
+			d->major = d->parent->major;
+			d->minor = d->parent->minor + (uint32_t)d->partno;
+		} else {
+			d->major = BLKEXT_MAJOR;
+			d->minor = next_ext_minor++;
+		}
+	}
+	list_push_back(&blkdevs, &d->list_node);
+	mutex_unlock(&blkdev_mutex);
+	announce_all();
+	return 0;
+}
+
 int
 blkdev_register(struct blkdev *d)
 {
@@ -192,10 +215,8 @@ blkdev_register(struct blkdev *d)
 	if (!d->name[0] || !d->ops || !d->ops->submit || d->max_inflight == 0 ||
 	    d->sector_size != BLK_SECTOR_SIZE || d->nsectors == 0)
 		return -EINVAL;
-	d->parent = NULL;
-	d->start = 0;
-	d->partno = 0;
-	queue_init(d);
+	if (d->parent || d->start || d->partno)
+		return -EINVAL;                     /* partitions are the block layer's */
 	r = registry_add(d);
 	if (r)
 		return r;
@@ -229,7 +250,6 @@ blkdev_register_partition(struct blkdev *disk, int partno, uint64_t start, uint6
 	p->parent = disk;
 	p->start = start;
 	p->partno = partno;
-	queue_init(p);
 	r = registry_add(p);
 	if (r) {
 		kfree(p);

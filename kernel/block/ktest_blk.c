@@ -292,3 +292,75 @@ KTEST(blk_threads_share_disks,
 		KT_EQ(w[i].failures, 0);
 	return 0;
 }
+
+/* ------------------------------------------------------------ listeners */
+
+struct heard {
+	int n, vda, vdb5, sdb2;
+};
+
+static void
+heard_one(struct blkdev *d, void *arg)
+{
+	struct heard *h = arg;
+
+	h->n++;
+	h->vda += strcmp(d->name, "vda") == 0;
+	h->vdb5 += strcmp(d->name, "vdb5") == 0;
+	h->sdb2 += strcmp(d->name, "sdb2") == 0;
+}
+
+/* A RAM disk for the test: requests complete at once, in the submitter's context. */
+static uint8_t ramdisk[64 * BLK_SECTOR_SIZE];
+
+static int
+ram_submit(struct blkdev *d, struct blk_request *rq)
+{
+	uint8_t *p = ramdisk + rq->lba * BLK_SECTOR_SIZE;
+
+	for (unsigned i = 0; i < rq->nseg && rq->op != BLK_OP_FLUSH; i++) {
+		if (rq->op == BLK_OP_READ)
+			memcpy(rq->seg[i].buf, p, rq->seg[i].len);
+		else
+			memcpy(p, rq->seg[i].buf, rq->seg[i].len);
+		p += rq->seg[i].len;
+	}
+	blk_complete(rq, 0);
+	return 0;
+}
+
+static const struct blk_ops ram_ops = { .submit = ram_submit };
+static struct blkdev ram = {
+	.name = "ktram", .major = 1, .minor = 0, .sector_size = BLK_SECTOR_SIZE,
+	.nsectors = 64, .max_inflight = 1, .ops = &ram_ops,
+};
+
+KTEST(blk_listener_hears_every_device_once,
+      "a listener (as devfs uses) hears of every device once: those there before it, partitions, and a new disk")
+{
+	struct heard h = { 0 }, count = { 0 };
+	struct blkdev_listener l = { .added = heard_one, .arg = &h };
+	static bool registered;
+	uint8_t *buf = kmalloc(BLK_SECTOR_SIZE);
+
+	KT_ASSERT(buf);
+	blkdev_listen(&l);
+	blkdev_for_each(count_dev, &count.n);
+	KT_EQ(h.n, count.n);
+	KT_EQ(h.vda, 1);
+	KT_EQ(h.vdb5, 1);
+	KT_EQ(h.sdb2, 1);
+	if (!registered) {                  /* a device can be registered only once */
+		KT_EQ(blkdev_register(&ram), 0);
+		registered = true;
+		KT_EQ(h.n, count.n + 1);
+	}
+	KT_EQ(blkdev_register(&ram), -EEXIST);
+	blkdev_unlisten(&l);
+	memset(buf, 0x5A, BLK_SECTOR_SIZE);    /* the block layer drives it like any disk */
+	KT_EQ(blk_write(&ram, 63, buf, 1), 0);
+	KT_EQ(ramdisk[63 * BLK_SECTOR_SIZE + 7], 0x5A);
+	KT_EQ(blk_read(&ram, 64, buf, 1), -EINVAL);
+	kfree(buf);
+	return 0;
+}
