@@ -16,6 +16,10 @@
  * device whether it was the one (virtio's ISR register, for example).
  * Level-triggered means the line stays asserted until the device is told
  * the interrupt was seen, so a handler must always acknowledge its device.
+ * FIXME: on chipsets that wire PCI pins straight to I/O APIC inputs 16-23
+ * (QEMU's q35) the Interrupt Line register names only the 8259 route; the
+ * real GSI comes from ACPI's _PRT, which needs an AML interpreter Keel does
+ * not have.  There, devices must use MSI or MSI-X (virtio always can).
  *
  * MSI and MSI-X (preferred): the function raises an interrupt by writing a
  * message to an address the CPU's local APIC decodes (arch_msi_message), so
