@@ -19,11 +19,20 @@ boot() {   # boot <log> <cmdline> [extra qemu args...]
 		-kernel "$KERNEL" -append "console=ttyS0 $cmd" "$@" </dev/null
 }
 
-# 1. All ordinary tests in one boot.  The kernel exits 33 on pass, 35 on fail,
-#    37 on panic; a triple fault or hang gives anything else.
+# 1. All ordinary tests in one boot, with the storage tests' scratch disks
+#    attached (tests/storage/disks.sh).  The kernel exits 33 on pass, 35 on
+#    fail, 37 on panic; a triple fault or hang gives anything else.
+. tests/storage/disks.sh
 log=$RESULTS/ktest.log
-boot "$log" "keel.ktest=all"
-st=$?
+if storage_make_images; then
+	boot "$log" "keel.ktest=all" $(storage_qemu_args)
+	st=$?
+	storage_check_images >> "$out"
+else
+	echo "FAIL ktest/storage_images (could not make the scratch disks)" >> "$out"
+	boot "$log" "keel.ktest=all"
+	st=$?
+fi
 tr -d '\r' < "$log" | sed -n 's/.*ktest: \(PASS\|FAIL\) \([^ ]*\).*/\1 ktest\/\2/p' >> "$out"
 case $st in
 33) echo "PASS ktest/boot-status" >> "$out" ;;

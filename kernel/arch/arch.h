@@ -45,6 +45,25 @@ static inline uint32_t arch_inl(uint16_t p) { return inl(p); }
 static inline void arch_outb(uint16_t p, uint8_t v) { outb(p, v); }
 static inline void arch_outw(uint16_t p, uint16_t v) { outw(p, v); }
 static inline void arch_outl(uint16_t p, uint32_t v) { outl(p, v); }
+/* String port I/O: n 16-bit words (ATA PIO sectors). */
+static inline void arch_insw(uint16_t p, void *buf, size_t n) { insw(p, buf, n); }
+static inline void arch_outsw(uint16_t p, const void *buf, size_t n) { outsw(p, buf, n); }
+
+/*
+ * Memory barriers for memory shared with devices (DMA rings).  x86 keeps
+ * stores in order and loads in order, so the write and read barriers only
+ * stop the compiler; the full barrier also orders a store before a later
+ * load, which x86 does not do by itself.
+ */
+static inline void arch_mb(void) { mfence(); }
+static inline void arch_wmb(void) { barrier(); }
+static inline void arch_rmb(void) { barrier(); }
+
+/*
+ * Message-signalled interrupts: the address and data a PCI device writes to
+ * raise `vector` on the boot CPU (arch/x86_64/msi.c).
+ */
+void arch_msi_message(int vector, uint64_t *addr, uint32_t *data);
 
 /* Physical <-> direct-map virtual. */
 static inline void *phys_to_virt(paddr_t pa) { return (void *)(pa + DIRECT_MAP_BASE); }
@@ -52,6 +71,18 @@ static inline paddr_t virt_to_phys(const void *va)
 {
 	uint64_t v = (uint64_t)va;
 	return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE;
+}
+
+/*
+ * True when va lies in the direct map or the kernel image, where a buffer is
+ * physically contiguous and virt_to_phys() is right (DMA may use it).
+ */
+static inline bool
+arch_virt_is_linear(const void *va)
+{
+	uint64_t v = (uint64_t)va;
+
+	return v >= KERNEL_VMA || (v >= DIRECT_MAP_BASE && v < DIRECT_MAP_BASE + DIRECT_MAP_SIZE);
 }
 
 /* Machine control (arch/x86_64/power.c). */

@@ -8,14 +8,18 @@
 #include "arch/bootinfo.h"
 #include "arch/platform.h"
 #include "arch/x86_64/clock.h"
+#include "block/blk.h"
 #include "core/cmdline.h"
 #include "core/ktest.h"
 #include "core/panic.h"
 #include "core/printk.h"
+#include "drivers/ata.h"
+#include "drivers/fbcon.h"
 #include "drivers/mem.h"
+#include "drivers/pci.h"
 #include "drivers/random.h"
 #include "drivers/serial.h"
-#include "drivers/fbcon.h"
+#include "drivers/virtio_blk.h"
 #include "drivers/vga.h"
 #include "fs/vfs.h"
 #include "ipc/pipe.h"
@@ -177,6 +181,10 @@ kernel_main_thread(void *arg)
 {
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
+	pci_init();                            /* enumerate the PCI buses */
+	blk_init();                            /* block layer: buffer-cache write-back */
+	virtio_blk_init();                     /* virtio disks: vda, vdb, ... */
+	ata_init();                            /* IDE disks: sda, sdb, ... */
 	fs_init();                             /* VFS, devices, the initramfs */
 	tty_register_devices();                /* /dev/console, /dev/tty, /dev/ttyS0 */
 	procfs_init();                         /* "proc" for mount -t proc */

@@ -65,6 +65,18 @@ static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ __volatile__("inb 
 static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void io_wait(void) { outb(0x80, 0); }
+/* Move n 16-bit words between a port and memory (ATA PIO data transfers). */
+static inline void
+insw(uint16_t port, void *buf, size_t n)
+{
+	__asm__ __volatile__("rep insw" : "+D"(buf), "+c"(n) : "d"(port) : "memory");
+}
+
+static inline void
+outsw(uint16_t port, const void *buf, size_t n)
+{
+	__asm__ __volatile__("rep outsw" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
+}
 
 static inline uint64_t
 rdmsr(uint32_t msr)

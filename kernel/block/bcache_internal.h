@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* The buffer cache's private parts, shared by bcache.c and bcache_io.c. */
+#pragma once
+
+#include "block/bcache.h"
+#include "block/blk.h"
+#include "block/readahead.h"
+#include "sync/spinlock.h"
+
+#define BC_HASH           256
+#define BC_DEFAULT_BSIZE  1024
+#define BC_DEFAULT_CAP    1024     /* buffers per device */
+#define BC_RA_MAX         32       /* read-ahead window, blocks */
+#define BC_BATCH          64       /* buffers gathered for one round of write-back */
+
+/*
+ * One device's cache.  Locks: [c] lock, [I] immutable.  Lock order: lock
+ * -> the allocator's locks -> waitq locks.  It is taken in interrupt
+ * context (I/O completion) and never held while submitting I/O.
+ */
+struct bcache {
+	struct blkdev *dev;                 /* [I] */
+	struct spinlock lock;
+	uint32_t bsize;                     /* [c] block size, bytes */
+	uint32_t spb;                       /* [c] sectors per block */
+	unsigned nbuf, capacity;            /* [c] buffers allocated / allowed */
+	unsigned free_behind_run;           /* [c] sequential run that starts free-behind */
+	unsigned ndirty;                    /* [c] */
+	unsigned io_held;                   /* [c] buffers held by asynchronous I/O */
+	struct list_node hash[BC_HASH];     /* [c] */
+	struct list_node lru;               /* [c] unheld buffers, coldest first */
+	struct list_node dirty;             /* [c] dirty buffers, oldest first */
+	struct ra_state ra;                 /* [c] the device's read stream */
+	struct bcache_stats stats;          /* [c] */
+	struct waitq free_wq;               /* threads waiting for a reusable buffer */
+};
+
+/* bcache.c */
+struct bcache *bcache_of(struct blkdev *dev);
+/* => c->lock held.  A held buffer's last reference went: back on the LRU. */
+void bcache_unhold_locked(struct bcache *c, struct buf *b, bool cold);
+/* => c->lock held.  b was dirty and is now written. */
+void bcache_clean_locked(struct bcache *c, struct buf *b);
+/* The buffer for blk without sleeping, held by I/O; NULL if cached or none free. */
+struct buf *bcache_grab_for_readahead(struct bcache *c, uint64_t blk);
+
+/* bcache_io.c */
+/* Read b (held by the caller) from the disk and wait.  => 0 or -errno. */
+int bcache_read_sync(struct bcache *c, struct buf *b);
+/* Start read-ahead of blocks [start, end), without waiting. */
+void bcache_readahead(struct bcache *c, uint64_t start, uint64_t end);
+/*
+ * Start writing up to max (<= BC_BATCH) of the oldest unheld dirty buffers
+ * that have been dirty for at least age_ns (0: any).  => how many started.
+ */
+unsigned bcache_writeback_some(struct bcache *c, unsigned max, uint64_t age_ns);
+/* Every cache, for write-back and sync. */
+unsigned bcache_list(struct bcache **out, unsigned max);

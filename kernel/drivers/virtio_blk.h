@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* virtio-blk disks (vda, vdb, ...): see virtio_blk.c. */
+#pragma once
+
+#include "lib/compiler.h"
+
+struct blkdev;
+
+/* Register the PCI driver; each virtio disk found becomes a block device. */
+void virtio_blk_init(void);
+/* Interrupts the disk under d has handled (0 if it is not a virtio disk). */
+uint64_t virtio_blk_interrupts(struct blkdev *d);
