@@ -25,7 +25,10 @@ extern struct clock_info clock_info;
 void clock_calibrate(void);
 /* Nanoseconds since clock_calibrate(), from the TSC. */
 uint64_t clock_ns(void);
-/* Start the periodic tick on this CPU: tick() runs hz times a second. */
-void clock_start_tick(unsigned hz, void (*tick)(void));
+/*
+ * Start the periodic tick on this CPU: tick() runs hz times a second, told
+ * whether the interrupt came from user mode (for time accounting).
+ */
+void clock_start_tick(unsigned hz, void (*tick)(bool user));
 /* Busy-wait (for drivers that need a delay before the scheduler runs). */
 void clock_udelay(uint64_t us);
