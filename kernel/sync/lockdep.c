@@ -98,12 +98,16 @@ static uint16_t
 class_of(uint16_t *cache, const char *name, bool sleeping)
 {
 	uint16_t c = READ_ONCE(*cache);
+	unsigned long f;
 
 	if (c)
 		return (uint16_t)(c - 1);
+	/* Interrupts off: a handler taking a lock here would spin on graph_lock. */
+	f = arch_irq_save();
 	graph_acquire();
 	c = class_lookup(name, sleeping);
 	graph_release();
+	arch_irq_restore(f);
 	WRITE_ONCE(*cache, (uint16_t)(c + 1));
 	return c;
 }
@@ -225,11 +229,18 @@ report(const struct ld_report *r)
 	backtrace_print(0);
 }
 
+/*
+ * The sleeping locks of the running thread; none in an interrupt handler,
+ * whose spinlocks do not nest inside the locks of the thread it
+ * interrupted (it would have to run whatever the thread held).
+ */
 static struct lockdep_held *
 thread_stack(void)
 {
 	void *self;
 
+	if (this_cpu()->irq_depth > 0)
+		return NULL;
 	if (!sync_sched || !sync_sched->task || !(self = sync_sched->self()))
 		return NULL;
 	return &sync_sched->task(self)->ld;
