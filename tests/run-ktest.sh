@@ -51,8 +51,10 @@ fi
 # slow, so that boot runs the tests that are about several CPUs.
 smp_boot() {   # smp_boot <ncpus> <filter>
 	log=$RESULTS/ktest-smp$1.log
-	SMP=$1 boot "$log" "keel.ktest=$2"
+	SMP=$1
+	boot "$log" "keel.ktest=$2"
 	st=$?
+	SMP=1
 	tr -d '\r' < "$log" | sed -n "s/.*ktest: \(PASS\|FAIL\) \([^ ]*\).*/\1 ktest-smp$1\/\2/p" >> "$out"
 	if [ $st = 33 ] && grep -aq "smp: $1 CPUs online" "$log"; then
 		echo "PASS ktest-smp$1/boot-status" >> "$out"

@@ -251,7 +251,7 @@ thread_stack(void)
  * removed, so a bit seen set without graph_lock is set for good.
  */
 static bool
-needs_work(struct lockdep_held **stacks, uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
+needs_work(struct lockdep_held **stacks, uint16_t cls)
 {
 	for (int s = 0; s < 2; s++) {
 		for (unsigned i = 0; stacks[s] && i < stacks[s]->n && i < LOCKDEP_HELD_MAX; i++) {
@@ -272,7 +272,7 @@ check(uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
 	struct ld_report r = { 0 };
 	bool bad = false;
 
-	if (!needs_work(stacks, cls, rank, held_ranks))
+	if (!needs_work(stacks, cls))
 		return;
 	graph_acquire();
 	for (int s = 0; s < 2; s++) {

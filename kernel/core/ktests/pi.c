@@ -186,7 +186,6 @@ rw_reader1(void *arg)
 	__atomic_add_fetch(&rw_inside, 1, __ATOMIC_SEQ_CST);
 	while (!rw_r1_go)
 		sched_sleep_ns(MS, false);
-	rw_max_inside = MAX(rw_max_inside, rw_inside);
 	__atomic_sub_fetch(&rw_inside, 1, __ATOMIC_SEQ_CST);
 	rw_read_unlock(&rw);
 }
@@ -220,6 +219,7 @@ KTEST(sync_rwlock_writer_preference, "rwlock: readers share; a waiting writer go
 	KT_ASSERT(r1 && r1b);
 	while (rw_inside < 2)                 /* both readers inside at once */
 		sched_sleep_ns(MS, false);
+	rw_max_inside = rw_inside;
 	w = thread_create(rw_writer, NULL, "writer");
 	KT_ASSERT(w);
 	sched_sleep_ns(10 * MS, false);       /* the writer is waiting now */
