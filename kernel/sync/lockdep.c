@@ -31,7 +31,7 @@
 #define LD_CLASSES 256
 #define LD_WORDS   (LD_CLASSES / 64)
 #define LD_EDGES   2048
-#define LD_FRAMES  4
+#define LD_FRAMES  6
 #define LD_NONE    0xffff   /* a class the table had no room for: not checked */
 
 struct ld_class {
@@ -200,6 +200,18 @@ add_edge(uint16_t held, uint16_t cls, struct ld_report *r)
 	return cycle;
 }
 
+/* The checker's and the lock functions' own frames say nothing: skip them. */
+static bool
+lock_internal(const char *name)
+{
+	static const char *const prefixes[] = { "lockdep_", "spin_", "mutex_", "rw_", "check" };
+
+	for (size_t i = 0; name && i < ARRAY_SIZE(prefixes); i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 static void
 print_frames(const uint64_t *frames)
 {
@@ -207,6 +219,8 @@ print_frames(const uint64_t *frames)
 		uint64_t off = 0;
 		const char *name = ksym_lookup(frames[i] - 1, &off);
 
+		if (lock_internal(name))
+			continue;
 		printk(KERN_ERR "lockdep:       [<%016llx>] %s+0x%llx\n",
 		       (unsigned long long)frames[i], name ? name : "?",
 		       (unsigned long long)off + 1);
