@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/clock.h"
 #include "lib/string.h"
+#include "sync/lockdep.h"
 
 extern const struct ktest __ktest_start[], __ktest_end[];
 
@@ -45,6 +46,11 @@ ktest_run(const char *filter)
 		printk("ktest: RUN  %s: %s\n", t->name, t->desc);
 		start = clock_ns();
 		r = t->fn();
+		/* A lock-order report the test did not take itself fails it. */
+		if (lockdep_take_reports()) {
+			printk(KERN_ERR "ktest:   the lock-order checker reported a problem\n");
+			r = -1;
+		}
 		if (r == 0) {
 			pass++;
 			printk("ktest: PASS %s (%llu ms)\n", t->name,

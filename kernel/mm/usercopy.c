@@ -7,6 +7,7 @@
 size_t arch_copy_user(void *dst, const void *src, size_t n);
 long arch_strncpy_user(char *dst, const char *usrc, size_t max);
 size_t arch_clear_user(void *dst, size_t n);
+int arch_cmpxchg_user32(uint32_t *uaddr, uint32_t *expected, uint32_t newval);
 
 bool
 user_range_ok(uint64_t uaddr, size_t n)
@@ -59,4 +60,15 @@ strncpy_from_user(char *dst, const char *usrc, size_t max)
 		return -ENAMETOOLONG;
 	}
 	return n;
+}
+
+int
+cmpxchg_user32(uint32_t *uaddr, uint32_t *expected, uint32_t newval)
+{
+	int r;
+
+	if (((uint64_t)uaddr & 3) || !user_range_ok((uint64_t)uaddr, 4))
+		return -EFAULT;
+	r = arch_cmpxchg_user32(uaddr, expected, newval);
+	return r < 0 ? -EFAULT : r;
 }

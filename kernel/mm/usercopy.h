@@ -20,6 +20,12 @@ int clear_user(void *udst, size_t n) __must_check;
  */
 long strncpy_from_user(char *dst, const char *usrc, size_t max) __must_check;
 
+/*
+ * Atomically: if *uaddr == *expected, store newval.  => 0 stored, 1 the word
+ * differed (*expected now holds it), -EFAULT.
+ */
+int cmpxchg_user32(uint32_t *uaddr, uint32_t *expected, uint32_t newval) __must_check;
+
 #define get_user(kvar, uptr) copy_from_user(&(kvar), (uptr), sizeof(kvar))
 #define put_user(kval, uptr)                                  \
 	({                                                    \

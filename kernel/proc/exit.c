@@ -76,30 +76,27 @@ release_resources(struct proc *p, struct thread *t)
 	waitq_wake_all(&p->vfork_wait);
 }
 
-/* The last thread is leaving: p becomes a zombie. */
+/*
+ * The last thread is leaving: p becomes a zombie.
+ *
+ * The moment p is P_ZOMBIE and the lock is dropped, the parent may reap
+ * it on another CPU and free it; and the parent itself may exit and be
+ * reaped.  So everything read from p happens under the lock, p gives up
+ * its signal handlers there, and the parent is pinned by a reference
+ * until the SIGCHLD and the wake-up have been delivered.
+ */
 static void
 proc_die(struct proc *p, int status)
 {
 	struct thread *t = current();
 	struct proc *parent;
+	struct sighand *sh;
 	struct ksiginfo info = { .signo = 0 };
 	bool autoreap;
 
 	if (p == init_proc)
 		panic("init (pid 1) exited with status %#x", status);
 	release_resources(p, t);
-	spin_lock(&proc_tree_lock);
-	reparent_children(p);
-	p->exit_status = status;
-	p->state = P_ZOMBIE;
-	parent = p->parent;
-	autoreap = parent_reaps_automatically(parent);
-	if (autoreap) {
-		list_remove(&p->sibling);
-		list_remove(&p->all_node);
-	}
-	spin_unlock(&proc_tree_lock);
-
 	info.signo = p->exit_signal;
 	info.pid = p->pid;
 	info.uid = p->cred.uid;
@@ -110,10 +107,26 @@ proc_die(struct proc *p, int status)
 		info.code = (status & W_COREFLAG) ? CLD_DUMPED : CLD_KILLED;
 		info.status = WTERMSIG(status);
 	}
-	if (p->exit_signal && !autoreap)
-		signal_send(parent, p->exit_signal, &info);
+	spin_lock(&proc_tree_lock);
+	reparent_children(p);
+	sh = p->sighand;
+	p->sighand = NULL;
+	p->exit_status = status;
+	p->state = P_ZOMBIE;
+	parent = p->parent;
+	proc_get(parent);
+	autoreap = parent_reaps_automatically(parent);
+	if (autoreap) {
+		list_remove(&p->sibling);
+		list_remove(&p->all_node);
+	}
+	spin_unlock(&proc_tree_lock);
+
+	sighand_put(sh);
+	if (info.signo && !autoreap)
+		signal_send(parent, info.signo, &info);
 	waitq_wake_all(&parent->child_wait);
-	sighand_put(p->sighand);
+	proc_put(parent);
 	if (autoreap)
 		proc_put(p);
 }

@@ -19,6 +19,22 @@
  * Each bucket's lock is a mutex, not a spinlock, because reading the word
  * may fault the page in, and that may sleep.  Holding it across the read
  * and the enqueue is what makes WAIT's check-then-sleep atomic with WAKE.
+ *
+ * Priority-inheriting futexes (FUTEX_LOCK_PI, FUTEX_UNLOCK_PI,
+ * FUTEX_TRYLOCK_PI; pthread mutexes with PTHREAD_PRIO_INHERIT) are the
+ * other protocol: the word holds the owner's tid, FUTEX_WAITERS (bit 31)
+ * once someone waits in the kernel, FUTEX_OWNER_DIED (bit 30) when an owner
+ * died holding it.  User space takes a free lock with cmpxchg(0 -> tid)
+ * and frees an uncontended one with cmpxchg(tid -> 0); everything else
+ * comes here.  While threads wait, the kernel keeps a `struct futex_pi`
+ * for the word: a kernel mutex owned by the word's owner (looked up by
+ * tid), on which the waiters queue, so the owner inherits their priority
+ * through sync/pi.c like any mutex owner.  UNLOCK_PI hands that mutex to
+ * its first waiter and writes the new owner's tid into the word; the new
+ * owner rewrites the word itself once it runs (with FUTEX_WAITERS only if
+ * others still wait) and, if it was the last waiter, frees the futex_pi.
+ * The word is only ever changed with an atomic compare-and-exchange,
+ * because user space may change it at the same moment.
  */
 #include "proc/proc.h"
 #include "proc/syscalls.h"
@@ -26,6 +42,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/paging.h"
 #include "lib/list.h"
+#include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "mm/vm.h"
 #include "sync/mutex.h"
@@ -37,12 +54,16 @@
 #define FUTEX_REQUEUE         3
 #define FUTEX_CMP_REQUEUE     4
 #define FUTEX_WAKE_OP         5
+#define FUTEX_LOCK_PI         6
+#define FUTEX_UNLOCK_PI       7
+#define FUTEX_TRYLOCK_PI      8
 #define FUTEX_WAIT_BITSET     9
 #define FUTEX_WAKE_BITSET     10
 #define FUTEX_PRIVATE_FLAG    128
 #define FUTEX_CLOCK_REALTIME  256
 #define FUTEX_CMD_MASK        (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 #define FUTEX_BITSET_ANY      0xffffffffu
+#define FUTEX_WAITERS         0x80000000u
 #define FUTEX_OWNER_DIED      0x40000000u
 #define FUTEX_TID_MASK        0x3fffffffu
 
@@ -63,8 +84,17 @@ struct futex_waiter {
 };
 
 struct futex_bucket {
-	struct mutex lock;         /* protects waiters; order: before mm->lock */
+	struct mutex lock;         /* protects waiters, pi_states; order: before mm->lock */
 	struct list_node waiters;
+	struct list_node pi_states; /* of struct futex_pi */
+};
+
+/* The kernel side of a contended PI futex.  [b] its bucket's lock. */
+struct futex_pi {
+	struct list_node node;     /* [b] in bucket->pi_states */
+	struct futex_key key;      /* [I] */
+	struct mutex lock;         /* owned by the word's owner; waiters queue here */
+	int waiters;               /* [b] threads inside futex_lock_pi for it */
 };
 
 static struct futex_bucket buckets[NBUCKETS];
@@ -75,6 +105,7 @@ futex_init(void)
 	for (int i = 0; i < NBUCKETS; i++) {
 		mutex_init(&buckets[i].lock, "futex");
 		list_init(&buckets[i].waiters);
+		list_init(&buckets[i].pi_states);
 	}
 }
 
@@ -277,6 +308,228 @@ futex_requeue(uint64_t uaddr, bool private, int nwake, int nmove, uint64_t uaddr
 	return woken + moved;
 }
 
+/* Who owns a PI futex, by the tid in its word.  => proc_tree_lock held */
+static struct thread *(*pi_owner_lookup)(int tid) = thread_find_locked;
+
+void
+futex_pi_set_owner_lookup(struct thread *(*lookup)(int tid))
+{
+	pi_owner_lookup = lookup ? lookup : thread_find_locked;
+}
+
+#define WORD_TRIES 1000   /* user space changing the word this often is hostile */
+
+/* Take the word if it is free.  => 1 taken, 0 owned (*cur holds it), -errno */
+static int
+word_try_take(uint32_t *w, uint32_t tid, uint32_t *cur)
+{
+	if (get_user(*cur, w))
+		return -EFAULT;
+	for (int i = 0; i < WORD_TRIES; i++) {
+		uint32_t owner = *cur & FUTEX_TID_MASK;
+		int r;
+
+		if (owner == tid)
+			return -EDEADLK;
+		if (owner)
+			return 0;
+		r = cmpxchg_user32(w, cur, tid | (*cur & (FUTEX_WAITERS | FUTEX_OWNER_DIED)));
+		if (r <= 0)
+			return r == 0 ? 1 : r;
+	}
+	return -EAGAIN;
+}
+
+/* Set FUTEX_WAITERS.  => 1 set, 0 the owner let go meanwhile, -errno */
+static int
+word_mark_waiters(uint32_t *w, uint32_t *cur)
+{
+	for (int i = 0; i < WORD_TRIES; i++) {
+		int r;
+
+		if (!(*cur & FUTEX_TID_MASK))
+			return 0;
+		if (*cur & FUTEX_WAITERS)
+			return 1;
+		r = cmpxchg_user32(w, cur, *cur | FUTEX_WAITERS);
+		if (r <= 0) {
+			*cur |= FUTEX_WAITERS;
+			return r == 0 ? 1 : r;
+		}
+	}
+	return -EAGAIN;
+}
+
+/* Replace the word, whatever it holds now.  => 0 or -errno */
+static int
+word_store(uint32_t *w, uint32_t val)
+{
+	uint32_t cur;
+
+	if (get_user(cur, w))
+		return -EFAULT;
+	for (int i = 0; i < WORD_TRIES; i++) {
+		int r = cmpxchg_user32(w, &cur, val);
+
+		if (r <= 0)
+			return r;
+	}
+	return -EAGAIN;
+}
+
+static struct futex_pi *
+pi_find(struct futex_bucket *b, const struct futex_key *k)
+{
+	list_for_each(n, &b->pi_states) {
+		struct futex_pi *ps = list_entry(n, struct futex_pi, node);
+
+		if (key_eq(&ps->key, k))
+			return ps;
+	}
+	return NULL;
+}
+
+/*
+ * Queue on the word's futex_pi, making it if this is the first waiter.
+ * The owner is looked up and the waiter queued under proc_tree_lock, so
+ * the owner cannot exit in between (an exiting owner hands contended
+ * mutexes on in pi_task_exit).  => b->lock held.  0 queued, 1 the kernel
+ * mutex was free and is ours, -ESRCH no such owner, -ENOMEM.
+ */
+static int
+pi_queue(struct futex_bucket *b, const struct futex_key *k, uint32_t cur,
+	 struct futex_pi **psp, struct mutex_waiter *mw)
+{
+	struct futex_pi *ps = pi_find(b, k), *fresh = NULL;
+	struct thread *owner;
+	int r;
+
+	if (!ps && !(fresh = kzalloc(sizeof(*fresh))))
+		return -ENOMEM;
+	spin_lock(&proc_tree_lock);
+	if (!ps) {
+		owner = pi_owner_lookup((int)(cur & FUTEX_TID_MASK));
+		if (!owner) {
+			spin_unlock(&proc_tree_lock);
+			kfree(fresh);
+			return -ESRCH;
+		}
+		ps = fresh;
+		ps->key = *k;
+		mutex_init_owned(&ps->lock, "futex_pi", MUTEX_NO_LOCKDEP, owner);
+		list_push_back(&b->pi_states, &ps->node);
+	}
+	ps->waiters++;
+	r = mutex_wait_prepare(&ps->lock, mw);
+	spin_unlock(&proc_tree_lock);
+	*psp = ps;
+	return r;
+}
+
+/* The lock is ours: say so in the word, drop the futex_pi if nobody waits. */
+static int
+pi_claim(struct futex_pi *ps, uint32_t *w, uint32_t tid)
+{
+	uint32_t val = tid;
+
+	if (ps->waiters)
+		val |= FUTEX_WAITERS;
+	if (ps->lock.owner_died)
+		val |= FUTEX_OWNER_DIED;
+	if (!ps->waiters) {
+		mutex_unlock_handoff(&ps->lock);
+		list_remove(&ps->node);
+		kfree(ps);
+	}
+	return word_store(w, val);
+}
+
+/*
+ * FUTEX_LOCK_PI and FUTEX_TRYLOCK_PI.  An owner that is gone without a
+ * trace is taken over only if the word says it died (FUTEX_OWNER_DIED);
+ * otherwise -ESRCH, as on Linux.
+ */
+static int
+futex_lock_pi(uint64_t uaddr, bool private, uint64_t timeout_ns, bool try)
+{
+	uint32_t *w = (uint32_t *)uaddr, tid = (uint32_t)current()->tid, cur;
+	struct mutex_waiter mw;
+	struct futex_pi *ps = NULL;
+	struct futex_bucket *b;
+	struct futex_key k;
+	int r;
+
+	if ((r = make_key(uaddr, private, &k)))
+		return r;
+	b = bucket_of(&k);
+	mutex_lock(&b->lock);
+	for (;;) {
+		r = word_try_take(w, tid, &cur);
+		if (r != 0 || try)
+			goto out_unlock;    /* taken (1), an error, or TRYLOCK on a held lock */
+		r = word_mark_waiters(w, &cur);
+		if (r != 0)
+			break;              /* marked (1), or an error */
+	}
+	if (r == 1)
+		r = pi_queue(b, &k, cur, &ps, &mw);
+	if (r == -ESRCH && (cur & FUTEX_OWNER_DIED))
+		r = word_store(w, tid | FUTEX_OWNER_DIED);   /* its owner died: ours now */
+	if (!ps || r < 0)
+		goto out_unlock;
+	mutex_unlock(&b->lock);
+	/* pi_queue() returning 1 means the kernel mutex was free and is ours. */
+	r = r == 0 ? mutex_wait_finish(&ps->lock, &mw, timeout_ns, true) : 0;
+	mutex_lock(&b->lock);
+	ps->waiters--;
+	if (r == 0) {
+		r = pi_claim(ps, w, tid);
+	} else if (ps->waiters == 0) {
+		list_remove(&ps->node);   /* gave up, and nobody else waits */
+		kfree(ps);
+	}
+	mutex_unlock(&b->lock);
+	if (r == -EINTR)
+		return timeout_ns ? -EINTR : -ERESTARTSYS;
+	return r;
+out_unlock:
+	mutex_unlock(&b->lock);
+	if (r == 1)
+		return 0;
+	return r == 0 && try ? -EWOULDBLOCK : r;
+}
+
+/* FUTEX_UNLOCK_PI: hand the lock to the best waiter, or free the word. */
+static int
+futex_unlock_pi(uint64_t uaddr, bool private)
+{
+	uint32_t *w = (uint32_t *)uaddr, tid = (uint32_t)current()->tid, cur;
+	struct futex_bucket *b;
+	struct futex_pi *ps;
+	struct futex_key k;
+	int r;
+
+	if (get_user(cur, w))
+		return -EFAULT;
+	if ((cur & FUTEX_TID_MASK) != tid)
+		return -EPERM;
+	if ((r = make_key(uaddr, private, &k)))
+		return r;
+	b = bucket_of(&k);
+	mutex_lock(&b->lock);
+	ps = pi_find(b, &k);
+	if (ps && mutex_owner(&ps->lock) == current()) {
+		struct thread *next = mutex_unlock_handoff(&ps->lock);
+
+		/* The new owner rewrites this once it runs, with the exact waiters bit. */
+		r = word_store(w, next ? (uint32_t)next->tid | FUTEX_WAITERS : 0);
+	} else {
+		r = word_store(w, 0);
+	}
+	mutex_unlock(&b->lock);
+	return r;
+}
+
 static int
 timeout_from_user(const struct timespec *uts, bool absolute, uint64_t *ns)
 {
@@ -319,6 +572,15 @@ sys_futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *uts,
 		return futex_wake((uint64_t)uaddr, private, (int)val, FUTEX_BITSET_ANY);
 	case FUTEX_WAKE_BITSET:
 		return futex_wake((uint64_t)uaddr, private, (int)val, val3);
+	case FUTEX_LOCK_PI:
+	case FUTEX_TRYLOCK_PI:
+		/* LOCK_PI's timeout is absolute, like WAIT_BITSET's. */
+		r = timeout_from_user(uts, true, &timeout);
+		if (r)
+			return r;
+		return futex_lock_pi((uint64_t)uaddr, private, timeout, cmd == FUTEX_TRYLOCK_PI);
+	case FUTEX_UNLOCK_PI:
+		return futex_unlock_pi((uint64_t)uaddr, private);
 	case FUTEX_REQUEUE:
 	case FUTEX_CMP_REQUEUE:
 		/* For requeue the fourth argument is a count, not a timeout. */

@@ -52,7 +52,8 @@ state_letter(struct proc *p)
 static void
 signal_masks(struct proc *p, struct snap *s)
 {
-	for (int sig = 1; sig <= NSIG_K; sig++) {
+	/* A zombie has given up its handlers (see proc_die). */
+	for (int sig = 1; p->sighand && sig <= NSIG_K; sig++) {
 		uint64_t h = p->sighand->action[sig].handler, bit = 1ull << (sig - 1);
 		if (h == SIG_IGN)
 			s->sigign |= bit;

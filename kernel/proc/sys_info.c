@@ -197,7 +197,7 @@ ns_to_tv(uint64_t ns, struct timeval *tv)
 void
 proc_thread_times(struct thread *t, uint64_t *user, uint64_t *sys)
 {
-	uint64_t total = thread_cpu_time_ns(t), ut = t->user_ticks, st = t->sys_ticks;
+	uint64_t total = thread_cpu_time_ns(t), ut = t->utime_ticks, st = t->stime_ticks;
 
 	uint64_t d = ut + st;
 

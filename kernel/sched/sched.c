@@ -1,20 +1,35 @@
 // SPDX-License-Identifier: MIT
 /*
- * The scheduler: per-CPU run queues, round-robin with a time slice,
- * preemption from the timer tick.
+ * The scheduler core: per-CPU run queues ordered by the policy of
+ * policy.h (real time before a multi-level feedback queue), the context
+ * switch, sleeping, and the tick.
  *
- * Each CPU has a run queue of RUNNABLE threads that are not running; the
- * running thread is cpu->current and is not on the queue.  schedule() runs
- * with the run-queue lock held and interrupts off: it puts the current thread
- * back at the tail if it is still RUNNABLE (or if it was preempted: a thread
- * caught by the timer halfway into a sleep must not be lost, so it stays
- * queued and finishes going to sleep when it next runs), takes the head, and
- * switches stacks.  The lock is released by whichever thread runs next on
- * this CPU: the one returning from its own context_switch(), or a new
- * thread in thread_start().
+ * Each CPU has a run queue holding a `struct schedq`; the running thread
+ * is the queue's `curr` and is on none of its lists.  sched_switch() runs
+ * with the run-queue lock held and interrupts off: it hands the running
+ * thread back to the policy (schedq_put_prev: requeued if it is still
+ * RUNNABLE, or if it was preempted, because a thread caught by the timer
+ * halfway into a sleep must not be lost: it stays queued and finishes going
+ * to sleep when it next runs), asks the policy for the next one
+ * (schedq_pick_next; none means the idle thread), and switches stacks.  The
+ * lock is released by whichever thread runs next on this CPU: the one
+ * returning from its own context_switch(), or a new thread in
+ * thread_entry().
  *
- * Lock order: rq->lock, then timer_lock; wait-queue locks come before rq
- * locks (a wake happens with the wait-queue lock held).
+ * A thread that may no longer run here (its affinity changed) is not
+ * requeued: it is marked `migrate` and, once it is off the CPU (on_cpu
+ * clear, in sched_finish_switch), goes on rq->moving; sched_post_switch()
+ * then places it on an allowed CPU like a wakeup.  Dead threads take the
+ * same road to their joiner or the reaper.
+ *
+ * The tick charges the running thread (the policy may end its turn or
+ * demote it), attributes the tick to user, system or idle time, runs the
+ * periodic MLFQ boost (inside schedq_tick), and every BALANCE_MS calls the
+ * load balancer (wake.c).
+ *
+ * Lock order: wait-queue locks and mutex internals, then the PI lock, then
+ * run-queue locks (two at once only in address order), then timer_lock.
+ * See docs/locking.md for the whole list.
  */
 #include "sched/sched.h"
 #include "sched/internal.h"
@@ -28,8 +43,10 @@
 #include "core/printk.h"
 #include "uapi/errno.h"
 
+#define BALANCE_MS 100
+
 unsigned sched_hz = HZ_DEFAULT;
-static struct runqueue runqueues[CPU_MAX];
+struct runqueue runqueues[CPU_MAX];
 static volatile uint64_t jiffies;
 struct sched_hooks sched_hooks;
 
@@ -45,90 +62,87 @@ sched_jiffies(void)
 	return jiffies;
 }
 
-static int
-slice_ticks(void)
-{
-	/* 10 ms slices, at least one tick. */
-	return MAX(1u, sched_hz / 100);
-}
-
-/* Queue t on rq.  => rq->lock held. */
-void
-rq_enqueue_locked(struct runqueue *rq, struct thread *t)
-{
-	list_push_back(&rq->queue, &t->rq_node);
-	rq->nr_queued++;
-	t->on_rq = true;
-}
-
-static struct thread *
-rq_pick_locked(struct runqueue *rq)
-{
-	struct list_node *n = list_pop_front(&rq->queue);
-
-	if (!n)
-		return rq->idle;
-	rq->nr_queued--;
-	return list_entry(n, struct thread, rq_node);
-}
-
 static void
-account(struct thread *prev, struct thread *next)
+account(struct runqueue *rq, struct thread *prev, struct thread *next, uint64_t now)
 {
-	uint64_t now = clock_ns();
-
 	prev->run_ns += now - prev->last_start_ns;
 	next->last_start_ns = now;
 	next->nr_switches++;
+	rq->stat.nr_switches++;
 }
 
 /*
- * The heart of it.  preempt: the thread is being switched out involuntarily
- * and stays runnable whatever its state says.
+ * Give the running thread back to the policy.  A thread that may not stay
+ * on this CPU is set aside for sched_finish_switch().  => rq->lock held.
  */
 static void
-__schedule(bool preempt)
+put_prev_locked(struct runqueue *rq, struct thread *prev, enum switch_why why, uint64_t now)
+{
+	bool stays = prev->state == T_RUNNABLE || why != SWITCH_SLEEP;
+
+	if (stays && !cpu_allowed(prev, rq->id)) {
+		schedq_put_prev(&rq->sq, now, SCHEDQ_SLEEP);
+		prev->migrate = true;        /* on_rq stays set: nobody else queues it */
+		return;
+	}
+	if (!stays) {
+		schedq_put_prev(&rq->sq, now, SCHEDQ_SLEEP);
+		prev->on_rq = false;
+		return;
+	}
+	/* A sleep that a wakeup cancelled counts as preempted: it resumes first. */
+	schedq_put_prev(&rq->sq, now, why == SWITCH_YIELD ? SCHEDQ_YIELD : SCHEDQ_PREEMPT);
+}
+
+static struct thread *
+pick_next_locked(struct runqueue *rq, uint64_t now)
+{
+	struct sched_entity *se = schedq_pick_next(&rq->sq, now);
+
+	return se ? thread_of_se(se) : rq->idle;
+}
+
+/* The heart of it: switch from the running thread to the policy's choice. */
+void
+sched_switch(enum switch_why why)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = c->rq;
 	struct thread *prev = c->current, *next;
+	uint64_t now;
 	bool intena;
 
 	spin_lock(&rq->lock);
 	c->need_resched = false;
-	if (prev != rq->idle) {
-		if (prev->state == T_RUNNABLE || preempt)
-			rq_enqueue_locked(rq, prev);
-		else
-			prev->on_rq = false;
-	}
-	next = rq_pick_locked(rq);
+	now = clock_ns();
+	if (prev != rq->idle)
+		put_prev_locked(rq, prev, why, now);
+	next = pick_next_locked(rq, now);
 	if (next != prev) {
 		intena = c->intena;
-		account(prev, next);
+		account(rq, prev, next, now);
 		c->current = next;
 		next->cpu = c->id;
 		next->on_cpu = true;
-		if (next->slice <= 0)
-			next->slice = slice_ticks();
 		tss_set_rsp0(c, next->kstack_top);
 		if (sched_hooks.switch_mm)
 			sched_hooks.switch_mm(prev, next);
 		context_switch(&prev->ksp, next->ksp);
-		/* Back in prev, possibly much later. */
+		/* Back in prev, possibly much later, possibly on another CPU. */
 		sched_finish_switch();
 		c = this_cpu();
 		c->intena = intena;
 		rq = c->rq;
 	}
 	spin_unlock(&rq->lock);
-	if (!list_empty(&rq->dead))
+	if (!list_empty(&rq->dead) || !list_empty(&rq->moving))
 		sched_post_switch();
 }
 
 /*
- * After a switch: the thread we left is off the CPU now.  A dead detached
- * thread goes to the reaper.  => rq->lock held.
+ * After a switch: the thread we left is off the CPU now.  A dead thread
+ * goes to be announced, one that must change CPU to be placed anew.
+ * => rq->lock held.
  */
 void
 sched_finish_switch(void)
@@ -137,189 +151,68 @@ sched_finish_switch(void)
 	struct thread *prev = c->rq->last;
 
 	c->rq->last = c->current;
-	if (prev && prev != c->current) {
-		__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
-		if (prev->state == T_DEAD)
-			list_push_back(&c->rq->dead, &prev->rq_node);
-	}
+	if (!prev || prev == c->current)
+		return;
+	__atomic_store_n(&prev->on_cpu, false, __ATOMIC_RELEASE);
+	if (prev->state == T_DEAD)
+		list_push_back(&c->rq->dead, &prev->rq_node);
+	else if (prev->migrate)
+		list_push_back(&c->rq->moving, &prev->rq_node);
 }
 
-/* Announce the deaths finish_switch() collected, without the rq lock. */
+/* Pop one thread off one of this CPU's hand-over lists. */
+static struct thread *
+pop_handover(bool dead)
+{
+	unsigned long f = arch_irq_save();
+	struct runqueue *rq = this_rq();
+	struct list_node *n;
+
+	spin_lock(&rq->lock);
+	n = list_pop_front(dead ? &rq->dead : &rq->moving);
+	spin_unlock(&rq->lock);
+	arch_irq_restore(f);
+	return n ? list_entry(n, struct thread, rq_node) : NULL;
+}
+
+/* Announce deaths and re-place migrating threads, without the rq lock held. */
 void
 sched_post_switch(void)
 {
-	for (;;) {
-		struct runqueue *rq;
-		struct list_node *n;
-		unsigned long f = arch_irq_save();
+	struct thread *t;
 
-		rq = this_rq();
-		spin_lock(&rq->lock);
-		n = list_pop_front(&rq->dead);
-		spin_unlock(&rq->lock);
-		arch_irq_restore(f);
-		if (!n)
-			return;
-		thread_announce_death(list_entry(n, struct thread, rq_node));
+	while ((t = pop_handover(false)) != NULL) {
+		struct runqueue *rq = lock_thread_rq(t);
+
+		t->migrate = false;
+		place_and_queue(t, rq);
 	}
+	while ((t = pop_handover(true)) != NULL)
+		thread_announce_death(t);
 }
 
 void
 schedule(void)
 {
-	__schedule(false);
+	sched_switch(SWITCH_SLEEP);
 }
 
 void
 sched_yield(void)
 {
-	__schedule(true);
+	sched_switch(SWITCH_YIELD);
 }
 
 static void
 sched_preempt(struct trap_frame *tf)
 {
-	__schedule(true);
+	sched_switch(SWITCH_PREEMPT);
 }
 
 void
 sched_set_state(int state)
 {
 	current()->state = state;
-}
-
-static bool
-cpu_idle(unsigned cpu)
-{
-	return READ_ONCE(cpus[cpu].current) == runqueues[cpu].idle &&
-	       READ_ONCE(runqueues[cpu].nr_queued) == 0;
-}
-
-/* Where should a thread that becomes runnable go?  Prefer an idle CPU. */
-static unsigned
-select_cpu(struct thread *t)
-{
-	uint64_t online = smp_online_mask();
-
-	if (ncpus == 1 || cpu_idle(t->cpu))
-		return t->cpu;
-	for (unsigned i = 0; i < ncpus; i++)
-		if ((online & (1ull << i)) && cpu_idle(i))
-			return i;
-	return t->cpu;
-}
-
-/* A thread was queued on cpu: have it looked at soon. */
-static void
-kick(unsigned cpu)
-{
-	if (READ_ONCE(cpus[cpu].current) != runqueues[cpu].idle)
-		return;   /* a busy CPU picks it up at its next tick */
-	cpus[cpu].need_resched = true;
-	if (cpu != this_cpu()->id)
-		smp_send_ipi(cpu, VEC_IPI_RESCHED);
-}
-
-/* Lock the run queue t sits on (t->cpu can change until we hold it). */
-static struct runqueue *
-lock_thread_rq(struct thread *t)
-{
-	for (;;) {
-		unsigned cpu = READ_ONCE(t->cpu);
-		struct runqueue *rq = &runqueues[cpu];
-
-		spin_lock(&rq->lock);
-		if (READ_ONCE(t->cpu) == cpu)
-			return rq;
-		spin_unlock(&rq->lock);
-	}
-}
-
-/* Put a runnable, unqueued thread on the best CPU's queue. */
-static void
-place_and_queue(struct thread *t, struct runqueue *locked)
-{
-	unsigned target = select_cpu(t);
-	struct runqueue *rq = &runqueues[target];
-
-	if (rq == locked) {
-		rq_enqueue_locked(rq, t);
-		spin_unlock(&locked->lock);
-	} else {
-		t->on_rq = true;           /* claimed: no other waker will queue it */
-		spin_unlock(&locked->lock);
-		spin_lock(&rq->lock);
-		t->cpu = target;
-		list_push_back(&rq->queue, &t->rq_node);
-		rq->nr_queued++;
-		spin_unlock(&rq->lock);
-	}
-	kick(target);
-}
-
-bool
-sched_wake(struct thread *t)
-{
-	struct runqueue *rq = lock_thread_rq(t);
-
-	if (t->state != T_SLEEPING && t->state != T_BLOCKED) {
-		spin_unlock(&rq->lock);
-		return false;
-	}
-	t->state = T_RUNNABLE;
-	if (t->on_rq) {            /* it had not finished going to sleep */
-		spin_unlock(&rq->lock);
-		return true;
-	}
-	place_and_queue(t, rq);
-	return true;
-}
-
-/* A new thread's first run: the same placement as a wakeup. */
-void
-sched_start_new(struct thread *t)
-{
-	struct runqueue *rq = lock_thread_rq(t);
-
-	place_and_queue(t, rq);
-}
-
-/* Take one queued thread from a busier CPU.  => true if one moved here. */
-static bool
-steal_work(void)
-{
-	struct cpu *me = this_cpu();
-	struct runqueue *mine = me->rq;
-
-	for (unsigned i = 0; i < ncpus; i++) {
-		struct runqueue *v = &runqueues[i], *first, *second;
-		struct list_node *n = NULL;
-
-		if (i == me->id || READ_ONCE(v->nr_queued) == 0)
-			continue;
-		first = v < mine ? v : mine;
-		second = v < mine ? mine : v;
-		spin_lock(&first->lock);
-		spin_lock(&second->lock);
-		if (v->nr_queued && (n = list_pop_front(&v->queue)) != NULL) {
-			struct thread *t = list_entry(n, struct thread, rq_node);
-			v->nr_queued--;
-			t->cpu = me->id;
-			list_push_back(&mine->queue, n);
-			mine->nr_queued++;
-		}
-		spin_unlock(&second->lock);
-		spin_unlock(&first->lock);
-		if (n)
-			return true;
-	}
-	return false;
-}
-
-bool
-sched_wake_interruptible(struct thread *t)
-{
-	return t->state == T_SLEEPING ? sched_wake(t) : false;
 }
 
 static void
@@ -389,42 +282,61 @@ preempt_enable(void)
 	c->preempt_count--;
 	arch_irq_restore(f);
 	if (c->preempt_count == 0 && c->need_resched && (f & RFLAGS_IF))
-		__schedule(true);
+		sched_switch(SWITCH_PREEMPT);
+}
+
+/* Charge this tick to user, system or idle time.  => rq->lock */
+static void
+tick_account(struct runqueue *rq, struct thread *t, bool user)
+{
+	if (t == rq->idle) {
+		rq->stat.idle_ticks++;
+	} else if (user) {
+		rq->stat.user_ticks++;
+		t->utime_ticks++;
+	} else {
+		rq->stat.system_ticks++;
+		t->stime_ticks++;
+	}
 }
 
 void
-sched_tick(void)
+sched_tick(bool user)
 {
 	struct cpu *c = this_cpu();
+	struct runqueue *rq = c->rq;
 	struct thread *t = c->current;
+	bool resched;
 
 	c->ticks++;
 	if (c->id == 0) {
 		jiffies++;
 		ktimer_run_expired(clock_ns());
 	}
-	if (t == c->rq->idle) {
-		if (c->rq->nr_queued)
-			c->need_resched = true;
-		return;
-	}
-	if (--t->slice <= 0 && c->rq->nr_queued)
+	spin_lock(&rq->lock);
+	tick_account(rq, t, user);
+	resched = schedq_tick(&rq->sq, clock_ns());
+	/* Its affinity changed and nothing has moved it yet. */
+	if (t != rq->idle && !cpu_allowed(t, c->id))
+		resched = true;
+	spin_unlock(&rq->lock);
+	if (resched)
 		c->need_resched = true;
+	if (ncpus > 1 && c->ticks >= rq->next_balance) {
+		rq->next_balance = c->ticks + MAX(1u, sched_hz * BALANCE_MS / 1000);
+		sched_balance();
+	}
 }
 
 /* The tick also samples where the time goes: user or kernel mode. */
 static void
-tick(bool from_user)
+tick(bool user)
 {
 	struct thread *t = this_cpu()->current;
 
-	if (from_user)
-		t->user_ticks++;
-	else
-		t->sys_ticks++;
 	if (sched_hooks.tick && t->proc)
-		sched_hooks.tick(t, from_user);
-	sched_tick();
+		sched_hooks.tick(t, user);
+	sched_tick(user);
 }
 
 uint64_t
@@ -441,12 +353,15 @@ thread_cpu_time_ns(struct thread *t)
 static void *sync_self(void) { return current(); }
 static void sync_set_sleeping(bool intr) { current()->state = intr ? T_SLEEPING : T_BLOCKED; }
 static void sync_wake(void *t) { sched_wake(t); }
+static struct sync_task *sync_task_of(void *t) { return &((struct thread *)t)->sync; }
 
 static const struct sync_sched_ops sync_ops = {
 	.self = sync_self,
 	.set_sleeping = sync_set_sleeping,
 	.block = sched_block,
 	.wake = sync_wake,
+	.task = sync_task_of,
+	.set_prio = sched_pi_lend,
 };
 
 /* This CPU's run queue, with the running context as its idle thread. */
@@ -456,12 +371,16 @@ rq_init_this_cpu(void *stack)
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
 
-	spin_init(&rq->lock, "rq");
-	list_init(&rq->queue);
+	spin_init_rank(&rq->lock, "rq", LOCK_RANK_RQ);
+	schedq_init(&rq->sq, &sched_params_default);
+	rq->sq.last_boost = clock_ns();
+	rq->id = c->id;
 	list_init(&rq->dead);
+	list_init(&rq->moving);
 	c->rq = rq;
 	rq->idle = thread_adopt_boot_context(c->id, stack);
 	rq->last = rq->idle;
+	rq->stat.online = true;
 	c->current = rq->idle;
 	c->idle = rq->idle;
 }
@@ -502,7 +421,7 @@ sched_idle_loop(void)
 {
 	for (;;) {
 		arch_irq_disable();
-		if (this_rq()->nr_queued || (ncpus > 1 && steal_work())) {
+		if (rq_nr_queued(this_rq()) || (ncpus > 1 && sched_steal_work())) {
 			arch_irq_enable();
 			schedule();
 			continue;

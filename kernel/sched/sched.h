@@ -20,6 +20,8 @@
 
 #include "lib/compiler.h"
 #include "lib/list.h"
+#include "sched/policy.h"
+#include "sync/pi.h"
 #include "sync/spinlock.h"
 #include "sync/waitqueue.h"
 #include "arch/arch.h"
@@ -51,16 +53,23 @@ struct thread {
 	int tid;                      /* [I] */
 	char name[THREAD_NAME_MAX];   /* [s] */
 	volatile int state;           /* [r] enum thread_state */
-	bool on_rq;                   /* [r] queued or running */
+	bool on_rq;                   /* [r] queued, running, or on its way to a queue */
 	bool on_cpu;                  /* [r] its registers are live on a CPU */
-	struct list_node rq_node;     /* [r] */
-	int slice;                    /* [r] ticks left in its time slice */
-	int prio;                     /* [r] scheduling level (policy's meaning) */
-	unsigned cpu;                 /* [r] CPU it last ran on */
+	bool migrate;                 /* [r] must leave its CPU at the next switch */
+	struct list_node rq_node;     /* [r] on rq->dead or rq->moving */
+	struct sched_entity se;       /* [r] policy state: class, level, account */
+	uint8_t base_policy;          /* [r] what sched_setscheduler set ... */
+	uint8_t base_rt_prio;         /* [r] ... se.policy may be lent (PI) */
+	uint8_t pi_prio;              /* [r] real-time priority lent by PI, 0 none */
+	uint64_t affinity;            /* [r] cpumask: bit n, may run on CPU n */
+	unsigned cpu;                 /* [r] CPU it last ran on (or is queued on) */
 	uint64_t run_ns;              /* [r] CPU time used */
 	uint64_t last_start_ns;       /* [r] */
 	uint64_t nr_switches;         /* [r] */
-	uint64_t user_ticks, sys_ticks;   /* [c] ticks that found it in user / kernel mode */
+	uint64_t nr_migrations;       /* [r] moves to another CPU's queue */
+	uint64_t utime_ticks;         /* [r] ticks that found it in user mode */
+	uint64_t stime_ticks;         /* [r] ticks that found it in the kernel */
+	struct sync_task sync;        /* sync/'s per-thread state: PI, lock checker */
 
 	void (*fn)(void *);           /* [I] */
 	void *arg;                    /* [I] */
@@ -164,5 +173,72 @@ uint64_t thread_cpu_time_ns(struct thread *t);
 /* Counters for tests and /proc. */
 uint64_t sched_jiffies(void);
 unsigned sched_nr_threads(void);
-/* Called from the tick on every CPU. */
-void sched_tick(void);
+/* Called from the tick on every CPU; user: the tick interrupted user mode. */
+void sched_tick(bool user);
+
+/*
+ * Scheduling parameters (params.c).  These change the thread's base
+ * policy; priority inheritance may lend it a higher one for a while
+ * (sync/pi.h), and the getters report the base.  Permission checks are
+ * the caller's (proc/sys_sched.c); these check only the values.
+ */
+/* policy SCHED_POLICY_*; rt_prio 1..99 for FIFO and RR, 0 for normal.  => 0, -EINVAL */
+int sched_setscheduler(struct thread *t, int policy, int rt_prio);
+void sched_getscheduler(struct thread *t, int *policy, int *rt_prio);
+/* nice is clamped to -20..19. */
+void sched_set_nice(struct thread *t, int nice);
+int sched_get_nice(struct thread *t);
+/*
+ * Allow t only on the CPUs in mask (bit n: CPU n).  A queued thread moves
+ * at once, a running one at its next switch (the calling thread before
+ * this returns).  => 0, or -EINVAL if no allowed CPU is online.
+ */
+int sched_set_affinity(struct thread *t, uint64_t mask);
+uint64_t sched_get_affinity(struct thread *t);
+/* The SCHED_RR turn, in nanoseconds (0 for other policies). */
+uint64_t sched_rr_interval_ns(struct thread *t);
+/* CPUs that are running (bit n: CPU n). */
+uint64_t sched_online_mask(void);
+
+/*
+ * Counters for procfs (stats.c).  Everything is a snapshot taken under the
+ * run-queue lock; times in nanoseconds, or ticks of 1/sched_hz seconds.
+ *
+ *   /proc/PID/stat  state, priority, nice, last CPU, utime, stime:
+ *                   sched_thread_info()
+ *   /proc/stat      "cpuN user nice system idle" lines: sched_cpu_stat()
+ *                   (user and system ticks, idle ticks), ctxt from the
+ *                   nr_switches sum
+ *   /proc/PID/sched policy, level, run time, switches, migrations
+ */
+struct sched_thread_info {
+	int tid;
+	char name[THREAD_NAME_MAX];
+	char state;               /* R running or runnable, S sleeping, D blocked, T stopped, Z dead */
+	bool running;             /* on a CPU at this moment */
+	int policy;               /* base policy, SCHED_POLICY_* */
+	int rt_prio;              /* base real-time priority, 0 for normal */
+	int eff_rt_prio;          /* what it runs with now (PI may lend more) */
+	int nice;
+	int level;                /* MLFQ level, 0 the highest */
+	int linux_prio;           /* /proc's "prio" field: 0..39 normal (20 + nice), -2..-100 RT */
+	unsigned cpu;             /* CPU it last ran on */
+	uint64_t affinity;
+	uint64_t run_ns;          /* CPU time, measured at every switch */
+	uint64_t utime_ticks, stime_ticks;
+	uint64_t nr_switches, nr_migrations;
+};
+void sched_thread_info(struct thread *t, struct sched_thread_info *out);
+
+struct sched_cpu_stat {
+	uint64_t user_ticks;      /* ticks that found a thread in user mode */
+	uint64_t system_ticks;    /* ... in the kernel (not idle) */
+	uint64_t idle_ticks;      /* ... running the idle thread */
+	uint64_t nr_switches;     /* context switches on this CPU */
+	uint64_t nr_migrations;   /* threads pulled or pushed to this CPU's queue */
+	uint64_t nr_balance_moves;/* of those, moved by the periodic balance */
+	unsigned nr_queued;       /* waiting to run now */
+	bool online;
+};
+/* => 0, or -EINVAL for a CPU that does not exist. */
+int sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out);

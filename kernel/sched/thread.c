@@ -63,7 +63,10 @@ thread_adopt_boot_context(unsigned cpu, void *stack)
 	t->tid = 0;
 	t->state = T_RUNNABLE;
 	t->on_cpu = true;
+	t->on_rq = true;
 	t->cpu = cpu;
+	sched_fork_params(t, NULL);
+	sync_task_init(&t->sync, t);
 	strlcpy(t->name, "idle", sizeof(t->name));
 	t->kstack = stack ? stack : bsp_stack;
 	t->kstack_top = stack ? (uint64_t)stack + KSTACK_SIZE : (uint64_t)bsp_stack_top;
@@ -109,6 +112,8 @@ thread_new(void (*fn)(void *), void *arg, const char *name, bool detached)
 	t->detached = detached;
 	t->state = T_RUNNABLE;
 	t->cpu = this_cpu()->id;
+	sync_task_init(&t->sync, t);
+	sched_fork_params(t, current());
 
 	/*
 	 * The frame context_switch() pops: r15 r14 r13 r12 rbx rbp, then ret.
@@ -176,6 +181,8 @@ thread_exit(int code)
 	if (t->tid == 0)
 		panic("thread_exit: the idle thread cannot exit");
 	t->exit_code = code;
+	/* Contended locks it still owns pass to their waiters (marked owner-died). */
+	pi_task_exit(&t->sync);
 	arch_irq_disable();
 	t->state = T_DEAD;
 	/* sched_post_switch() announces the death once we are off the CPU. */

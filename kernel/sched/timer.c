@@ -10,7 +10,7 @@
 #include "arch/arch.h"
 
 /* Protects the pending list.  Lock order: after rq locks (wake in callbacks). */
-static struct spinlock timer_lock = SPINLOCK_INIT("timers");
+static struct spinlock timer_lock = SPINLOCK_INIT_RANK("timers", LOCK_RANK_TIMER);
 static struct list_node pending = LIST_INIT(pending);   /* [timer_lock] */
 
 static int64_t realtime_offset_ns;   /* wall clock minus monotonic */

@@ -3,6 +3,7 @@
 #include "sync/spinlock.h"
 #include "arch/arch.h"
 #include "core/panic.h"
+#include "sync/lockdep.h"
 
 void
 spin_init(struct spinlock *l, const char *name)
@@ -11,6 +12,15 @@ spin_init(struct spinlock *l, const char *name)
 	l->serving = 0;
 	l->holder = NULL;
 	l->name = name;
+	l->ld_cls = 0;
+	l->rank = LOCK_RANK_NONE;
+}
+
+void
+spin_init_rank(struct spinlock *l, const char *name, enum lock_rank rank)
+{
+	spin_init(l, name);
+	l->rank = (uint8_t)rank;
 }
 
 /*
@@ -59,6 +69,7 @@ spin_lock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 	if (spin_holding(l))
 		panic("spin_lock: recursion on %s", l->name ? l->name : "?");
 #endif
+	lockdep_spin_acquire(l, false);
 	ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->serving, __ATOMIC_ACQUIRE) != ticket)
 		arch_cpu_relax();
@@ -76,6 +87,7 @@ spin_trylock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 	if (__atomic_compare_exchange_n(&l->next, &serving, serving + 1, false,
 					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 		l->holder = this_cpu();
+		lockdep_spin_acquire(l, true);
 		return true;
 	}
 	irq_pop_off();
@@ -89,6 +101,7 @@ spin_unlock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 	if (!spin_holding(l))
 		panic("spin_unlock: %s not held", l->name ? l->name : "?");
 #endif
+	lockdep_spin_release(l);
 	l->holder = NULL;
 	__atomic_store_n(&l->serving, l->serving + 1, __ATOMIC_RELEASE);
 	irq_pop_off();
@@ -97,5 +110,8 @@ spin_unlock(struct spinlock *l) NO_THREAD_SAFETY_ANALYSIS
 void
 spin_force_init(struct spinlock *l)
 {
+	uint8_t rank = l->rank;
+
 	spin_init(l, l->name);
+	l->rank = rank;
 }

@@ -10,12 +10,15 @@
  * taking two locks and releasing them turns interrupts back on only at the
  * end, and only if they were on at the start.
  *
- * Debug builds record the holder and catch a CPU taking a lock it holds.
+ * Debug builds record the holder, catch a CPU taking a lock it holds, and
+ * feed every acquisition to the lock-order checker (sync/lockdep.h); a
+ * lock may carry a rank from sync/rank.h.
  */
 #pragma once
 
 #include "lib/compiler.h"
 #include "sync/annotate.h"
+#include "sync/rank.h"
 
 struct cpu;
 
@@ -23,12 +26,16 @@ struct CAPABILITY("spinlock") spinlock {
 	volatile uint32_t next;     /* [a] next ticket to hand out */
 	volatile uint32_t serving;  /* [a] ticket now allowed in */
 	struct cpu *holder;         /* [l] debug: CPU inside, or NULL */
-	const char *name;           /* [I] */
+	const char *name;           /* [I] also the lock checker's class */
+	uint16_t ld_cls;            /* [a] lock checker: class + 1, 0 until first use */
+	uint8_t rank;               /* [I] enum lock_rank, 0 unranked */
 };
 
 #define SPINLOCK_INIT(n) { .next = 0, .serving = 0, .holder = NULL, .name = (n) }
+#define SPINLOCK_INIT_RANK(n, r) { .next = 0, .serving = 0, .holder = NULL, .name = (n), .rank = (r) }
 
 void spin_init(struct spinlock *l, const char *name);
+void spin_init_rank(struct spinlock *l, const char *name, enum lock_rank rank);
 void spin_lock(struct spinlock *l) ACQUIRE(l);
 void spin_unlock(struct spinlock *l) RELEASE(l);
 bool spin_trylock(struct spinlock *l) TRY_ACQUIRE(true, l);

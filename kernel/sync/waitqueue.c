@@ -13,7 +13,7 @@ sync_sched_install(const struct sync_sched_ops *ops)
 void
 waitq_init(struct waitq *wq)
 {
-	spin_init(&wq->lock, "waitq");
+	spin_init_rank(&wq->lock, "waitq", LOCK_RANK_WAITQ);
 	list_init(&wq->waiters);
 }
 

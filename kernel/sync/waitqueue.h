@@ -20,7 +20,7 @@
 #include "sync/spinlock.h"
 
 struct waitq {
-	struct spinlock lock;          /* protects waiters; lock order: leaf */
+	struct spinlock lock;          /* protects waiters; rank LOCK_RANK_WAITQ */
 	struct list_node waiters;      /* of struct wait_entry */
 };
 
@@ -30,7 +30,7 @@ struct wait_entry {
 	bool exclusive;                /* wake_one wakes only the first of these */
 };
 
-#define WAITQ_INIT(name) { SPINLOCK_INIT(#name), LIST_INIT((name).waiters) }
+#define WAITQ_INIT(name) { SPINLOCK_INIT_RANK("waitq", LOCK_RANK_WAITQ), LIST_INIT((name).waiters) }
 
 void waitq_init(struct waitq *wq);
 /*
@@ -64,6 +64,8 @@ bool waitq_has_waiters(struct waitq *wq);
 		__r;                                                          \
 	})
 
+struct sync_task;
+
 /* What sync/ needs from the scheduler. */
 struct sync_sched_ops {
 	void *(*self)(void);                 /* the current thread */
@@ -71,6 +73,9 @@ struct sync_sched_ops {
 	/* Give up the CPU until woken: 0, -ETIMEDOUT or -EINTR. */
 	int (*block)(uint64_t timeout_ns, bool interruptible);
 	void (*wake)(void *thread);
+	struct sync_task *(*task)(void *thread);   /* its embedded sync_task */
+	/* Run the thread with real-time priority prio lent (0: its own). */
+	void (*set_prio)(void *thread, int prio);
 };
 void sync_sched_install(const struct sync_sched_ops *ops);
 extern const struct sync_sched_ops *sync_sched;

@@ -35,7 +35,7 @@
 struct clock_info clock_info;
 static uint64_t tsc_at_boot;
 static uint64_t ns_mult;          /* ns = (tsc * ns_mult) >> 32 */
-static void (*tick_fn)(bool from_user);
+static void (*tick_fn)(bool user);
 static volatile uint64_t *hpet;
 
 static uint64_t hpet_read(uint64_t reg) { return hpet[reg / 8]; }
@@ -130,7 +130,7 @@ tick_irq(struct trap_frame *tf, void *data)
 }
 
 void
-clock_start_tick(unsigned hz, void (*tick)(bool from_user))
+clock_start_tick(unsigned hz, void (*tick)(bool user))
 {
 	tick_fn = tick;
 	clock_info.tick_hz = hz;

@@ -27,8 +27,8 @@ void clock_calibrate(void);
 uint64_t clock_ns(void);
 /*
  * Start the periodic tick on this CPU: tick() runs hz times a second, told
- * whether it interrupted user mode (for CPU-time accounting).
+ * whether the interrupt came from user mode (for time accounting).
  */
-void clock_start_tick(unsigned hz, void (*tick)(bool from_user));
+void clock_start_tick(unsigned hz, void (*tick)(bool user));
 /* Busy-wait (for drivers that need a delay before the scheduler runs). */
 void clock_udelay(uint64_t us);

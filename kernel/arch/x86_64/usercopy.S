@@ -66,3 +66,22 @@ arch_clear_user:
 8:	movq %rcx, %rax
 	ret
 	EXTABLE 7b, 8b
+
+/*
+ * int arch_cmpxchg_user32(uint32_t *uaddr, uint32_t *expected, uint32_t new)
+ * One atomic compare-and-exchange on a user word (for PI futexes, whose
+ * word user space changes at the same time).  0 on success (*expected was
+ * there and is now new), 1 if the word held something else (*expected is
+ * updated to it), -1 on a fault.
+ */
+	.globl arch_cmpxchg_user32
+arch_cmpxchg_user32:
+	movl (%rsi), %eax
+9:	lock cmpxchgl %edx, (%rdi)
+	movl %eax, (%rsi)
+	setnz %al
+	movzbl %al, %eax
+	ret
+10:	movl $-1, %eax
+	ret
+	EXTABLE 9b, 10b

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scheduler counters for procfs and tests: a thread's state, priority,
+ * CPU and times, and each CPU's user, system and idle ticks.  The tick
+ * attributes each of its periods to the thread it interrupted (user or
+ * system) or to idle; run_ns is measured exactly at every switch.  See the
+ * table in sched.h for which file shows what.
+ */
+#include "sched/sched.h"
+#include "sched/internal.h"
+#include "lib/string.h"
+#include "uapi/errno.h"
+
+static char
+state_char(const struct thread *t)
+{
+	switch (t->state) {
+	case T_RUNNABLE: return 'R';
+	case T_SLEEPING: return 'S';
+	case T_BLOCKED:  return 'D';
+	case T_STOPPED:  return 'T';
+	default:         return 'Z';
+	}
+}
+
+/* Linux's /proc "prio": 20 + nice for normal threads, -1 - rt_prio for real time. */
+static int
+linux_prio(const struct sched_entity *se)
+{
+	return se->policy == SCHED_POLICY_NORMAL ? 20 + se->nice : -1 - se->rt_prio;
+}
+
+void
+sched_thread_info(struct thread *t, struct sched_thread_info *out)
+{
+	struct runqueue *rq = lock_thread_rq(t);
+
+	out->tid = t->tid;
+	strlcpy(out->name, t->name, sizeof(out->name));
+	out->state = state_char(t);
+	out->running = t->on_cpu;
+	out->policy = t->base_policy;
+	out->rt_prio = t->base_rt_prio;
+	out->eff_rt_prio = t->se.rt_prio;
+	out->nice = t->se.nice;
+	out->level = t->se.level;
+	out->linux_prio = linux_prio(&t->se);
+	out->cpu = t->cpu;
+	out->affinity = t->affinity;
+	out->run_ns = t->run_ns;
+	out->utime_ticks = t->utime_ticks;
+	out->stime_ticks = t->stime_ticks;
+	out->nr_switches = t->nr_switches;
+	out->nr_migrations = t->nr_migrations;
+	spin_unlock(&rq->lock);
+}
+
+int
+sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out)
+{
+	struct runqueue *rq;
+
+	if (cpu >= ncpus || cpu >= CPU_MAX)
+		return -EINVAL;
+	rq = &runqueues[cpu];
+	spin_lock(&rq->lock);
+	*out = rq->stat;
+	out->nr_queued = schedq_nr_queued(&rq->sq);
+	spin_unlock(&rq->lock);
+	return 0;
+}
