@@ -267,6 +267,89 @@ TEST(uthread_mn_cancel_cond_waiter, "M:N: cancel reaches a thread asleep in cond
 	CHECK_EQ(cw_cleanup, 1);
 }
 
+/*
+ * Cancels racing with wake-ups: threads loop through a contended mutex and a
+ * condition variable that another thread broadcasts on without pause, and
+ * each is cancelled at some arbitrary moment (asleep in either wait, woken
+ * but not yet running, or running).  Every one must end cancelled, none may
+ * be left holding the mutex, and nothing may hang or crash.  (This found a
+ * thread linked into the run queue and a wait queue through one pointer.)
+ */
+#define RACERS 12
+
+static struct uthread_mutex race_lock = UTHREAD_MUTEX_INIT;
+static struct uthread_cond race_cond = UTHREAD_COND_INIT;
+static int race_stop;
+
+static void
+unlock_if_mine(void *m)
+{
+	int r = uthread_mutex_unlock(m);
+
+	if (r != 0 && r != -EPERM)
+		FAIL("cleanup unlock: %s", ut_errname(-r));
+}
+
+static void *
+racer(void *arg)
+{
+	struct uthread_cleanup c;
+
+	(void)arg;
+	uthread_cleanup_push(&c, unlock_if_mine, &race_lock);
+	for (;;) {
+		CHECK_EQ(uthread_mutex_lock(&race_lock), 0);
+		CHECK_EQ(uthread_cond_wait(&race_cond, &race_lock), 0);
+		CHECK_EQ(uthread_mutex_unlock(&race_lock), 0);
+		uthread_yield();
+	}
+	uthread_cleanup_pop(&c, 0);
+	return NULL;
+}
+
+static void *
+broadcaster(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&race_stop, __ATOMIC_SEQ_CST)) {
+		CHECK_EQ(uthread_mutex_lock(&race_lock), 0);
+		uthread_cond_broadcast(&race_cond);
+		CHECK_EQ(uthread_mutex_unlock(&race_lock), 0);
+		uthread_yield();
+	}
+	return NULL;
+}
+
+static void *
+race_main(void *arg)
+{
+	uthread_t r[RACERS], b;
+
+	(void)arg;
+	race_stop = 0;
+	for (int i = 0; i < RACERS; i++)
+		r[i] = ut_uthread_spawn(racer, NULL);
+	b = ut_uthread_spawn(broadcaster, NULL);
+	for (int i = 0; i < RACERS; i++) {
+		for (int k = 0; k < i % 5; k++)
+			uthread_yield();
+		CHECK_EQ(uthread_cancel(r[i]), 0);
+	}
+	for (int i = 0; i < RACERS; i++)
+		CHECK(ut_uthread_join(r[i]) == UTHREAD_CANCELED);
+	__atomic_store_n(&race_stop, 1, __ATOMIC_SEQ_CST);
+	ut_uthread_join(b);
+	CHECK_EQ(uthread_mutex_trylock(&race_lock), 0);
+	CHECK_EQ(uthread_mutex_unlock(&race_lock), 0);
+	return NULL;
+}
+
+TEST(uthread_mn_cancel_races_wakeups, "M:N: cancels racing with broadcasts and mutex hand-offs all end cleanly")
+{
+	for (int round = 0; round < 20; round++)
+		ut_uthread_run(4, 0, race_main, NULL, NULL);
+}
+
 static struct uthread_mutex mn_a = UTHREAD_MUTEX_INIT, mn_b = UTHREAD_MUTEX_INIT;
 static int holding;
 

@@ -12,7 +12,8 @@
  *			the canceller pulls it off its wait queue so it wakes
  *			up to act on the request.  Anywhere else, the thread is
  *			known to be in a consistent state: it holds nothing it
- *			has not said it holds.
+ *			has not said it holds.  (How a sleeper is woken
+ *			without touching its wait queue: uth_wait_locked.)
  *	asynchronous	additionally wherever the preemption timer stops it
  *			(preempt.c), which is any instruction outside the
  *			library's own critical sections.  Its cleanup handlers
@@ -64,30 +65,6 @@ uthread_testcancel(void)
 		uth_testcancel(self);
 }
 
-/*
- * If t sleeps in a cancellable wait, take it off that wait queue and make
- * it runnable with wake_reason -ECANCELED.  waiting_on is re-read under the
- * queue's lock: t may have been woken (and gone elsewhere) meanwhile.  The
- * ordering argument that no request is lost is at uth_wait_locked().
- */
-static void
-wake_if_waiting(struct uthread *self, struct uthread *t)
-{
-	struct uth_waitq *q = __atomic_load_n(&t->waiting_on, __ATOMIC_SEQ_CST);
-
-	if (!q)
-		return;
-	uth_lock(self, &q->lock);
-	if (__atomic_load_n(&t->waiting_on, __ATOMIC_SEQ_CST) == q && uth_queue_remove(q, t)) {
-		__atomic_store_n(&t->waiting_on, NULL, __ATOMIC_SEQ_CST);
-		t->wake_reason = -ECANCELED;
-		uth_spin_lock(&uth_rt.runq.lock);
-		uth_make_runnable_locked(t);
-		uth_spin_unlock(&uth_rt.runq.lock);
-	}
-	uth_unlock(self, &q->lock);
-}
-
 int
 uthread_cancel(uthread_t t)
 {
@@ -102,7 +79,7 @@ uthread_cancel(uthread_t t)
 		return 0;
 	}
 	if (__atomic_load_n(&t->cancel_state, __ATOMIC_SEQ_CST) == UTHREAD_CANCEL_ENABLE)
-		wake_if_waiting(self, t);
+		uth_cancel_wake(self, t);
 	return 0;
 }
 

@@ -14,8 +14,9 @@
  *	                                                                         v freed
  *
  * A RUNNABLE thread is on the run queue, a BLOCKED one on exactly one wait
- * queue (a mutex's, a condition variable's, or a thread's join queue); the
- * same `next` link serves both.
+ * queue (a mutex's, a condition variable's, or a thread's join queue).  The
+ * two have separate links: a sleeper woken by a cancel is briefly on both
+ * (uth_wait_locked explains why).
  *
  * Switching.  A thread gives up its worker only through uth_schedule_locked(),
  * called with the run-queue lock held.  It picks the next runnable thread and
@@ -69,7 +70,8 @@ struct uth_worker {
 struct uthread {
 	void *sp;			/* [o] saved stack pointer while switched out */
 	struct uth_worker *worker;	/* [l] set by whoever switches to it */
-	struct uthread *next;		/* [l]/[q] run queue or wait queue link */
+	struct uthread *next;		/* [q] link in a wait queue */
+	struct uthread *run_next;	/* [l] link in the run queue */
 	struct uthread *all_next;	/* [l] every thread not yet freed, for */
 	struct uthread *all_prev;	/* [l] the clean-up at the end */
 	int state;			/* [l] enum uth_state */
@@ -86,8 +88,8 @@ struct uthread {
 	int cancel_pending;		/* [a] */
 	int cancel_state;		/* [a] written by the thread only */
 	int cancel_type;		/* [a] written by the thread only */
-	struct uth_waitq *waiting_on;	/* [a] queue of a cancellable sleep, or NULL */
-	int wake_reason;		/* [q] 0, or -ECANCELED */
+	int cancellable_wait;		/* [l] BLOCKED in a cancellation point */
+	int wake_reason;		/* [l] 0, or -ECANCELED */
 	struct uthread_cleanup *cleanup;	/* [o] newest first */
 	void *map;			/* [I] the mapping: guard page, stack, this struct */
 	size_t map_len;
@@ -145,7 +147,8 @@ void uth_queue_push(struct uth_waitq *q, struct uthread *t);
 struct uthread *uth_queue_pop(struct uth_waitq *q);
 int uth_queue_remove(struct uth_waitq *q, struct uthread *t);
 int uth_wait_locked(struct uthread *self, struct uth_waitq *q, int cancellable);
-struct uthread *uth_wake_one_locked(struct uthread *self, struct uth_waitq *q);
+struct uthread *uth_wake_one_locked(struct uth_waitq *q);
+void uth_cancel_wake(struct uthread *self, struct uthread *t);
 void uth_worker_loop(struct uth_worker *w);
 void uth_shutdown_locked(void);
 _Noreturn void uth_panic(const char *msg);

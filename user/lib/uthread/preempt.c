@@ -23,14 +23,21 @@
  *    lock its internal state, so threads wrap malloc, stdio and the like in
  *    uthread_preempt_disable/enable.
  *  - Only async-signal-safe calls: the switch path uses nothing from the C
- *    library but munmap (to free a detached thread) and errno, which the
- *    handler saves and restores.
- *  - Nothing that relies on the signal mask: the handler is installed with
- *    SA_NODEFER, so SIGALRM is not blocked while it runs.  Were it blocked,
- *    the thread switched to would inherit the block (the mask belongs to the
- *    kernel thread, not to a user thread) and preemption would stop.  A
- *    nested tick is instead held off by the handler raising preempt_off for
- *    its whole run, so signal frames cannot pile up on a stack.
+ *    library but munmap (to free a detached thread), sigprocmask, and
+ *    errno, which the handler saves and restores.
+ *  - Minding the signal mask, which belongs to the kernel thread, not to a
+ *    user thread.  The kernel blocks SIGALRM while its handler runs, and a
+ *    thread switched to from inside the handler would inherit the block, so
+ *    preemption would stop.  The handler therefore raises preempt_off and
+ *    then unblocks SIGALRM itself before it switches (a tick from then on
+ *    only records preempt_pending), and blocks it again before it drops
+ *    preempt_off and returns (sigreturn then restores the interrupted
+ *    mask).  So a tick can never start a second switch from inside the
+ *    handler, and at most two signal frames are ever on a stack.  With
+ *    SA_NODEFER instead, ticks nest: on a loaded machine, where the process
+ *    is often descheduled right after a delivery, the kernel delivers again
+ *    and again before the handler's first instruction, and the pile of
+ *    signal frames overflows the stack.
  *
  * SA_RESTART makes a system call interrupted by a tick restart when its
  * thread resumes, instead of failing with EINTR.
@@ -43,6 +50,7 @@
 
 static struct sigaction old_action;
 static sigset_t old_mask;
+static sigset_t alrm_only;
 
 static void
 on_tick(int sig, siginfo_t *si, void *ctx)
@@ -61,6 +69,8 @@ on_tick(int sig, siginfo_t *si, void *ctx)
 		return;
 	}
 	self->preempt_off++;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	sigprocmask(SIG_UNBLOCK, &alrm_only, NULL);
 	if (uth_async_cancel_requested(self))
 		uth_cancel_exit(self);
 	if (uth_yield_self(self))
@@ -69,6 +79,7 @@ on_tick(int sig, siginfo_t *si, void *ctx)
 	 * away takes effect before it runs another instruction of its own. */
 	if (uth_async_cancel_requested(self))
 		uth_cancel_exit(self);
+	sigprocmask(SIG_BLOCK, &alrm_only, NULL);
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	self->preempt_off--;
 	errno = saved_errno;
@@ -79,10 +90,11 @@ uth_preempt_start(unsigned us)
 {
 	struct sigaction sa = { .sa_sigaction = on_tick };
 	struct itimerval it;
-	sigset_t alrm;
 
-	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
+	sigemptyset(&alrm_only);
+	sigaddset(&alrm_only, SIGALRM);
 	if (sigaction(SIGALRM, &sa, &old_action) < 0)
 		return -errno;
 	it.it_interval.tv_sec = us / 1000000;
@@ -94,9 +106,7 @@ uth_preempt_start(unsigned us)
 		sigaction(SIGALRM, &old_action, NULL);
 		return err;
 	}
-	sigemptyset(&alrm);
-	sigaddset(&alrm, SIGALRM);
-	sigprocmask(SIG_UNBLOCK, &alrm, &old_mask);
+	sigprocmask(SIG_UNBLOCK, &alrm_only, &old_mask);
 	return 0;
 }
 
@@ -127,6 +137,6 @@ uthread_preempt_enable(void)
 {
 	struct uthread *self = uthread_self();
 
-	if (self)
+	if (self && self->preempt_off > 0)
 		uth_preempt_on(self);
 }

@@ -77,12 +77,24 @@ uth_preempt_off(struct uthread *self)
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
+/* Drop one level; never switches (used inside the switch path itself, where
+ * a deferred yield would recurse: switch, finish, yield, switch, ...). */
+static void
+preempt_drop(struct uthread *self)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (self->preempt_off <= 0)
+		uth_panic("preemption enabled more often than disabled");
+	self->preempt_off--;
+}
+
+/* Drop one level; at zero, take the tick that was put off meanwhile. */
 void
 uth_preempt_on(struct uthread *self)
 {
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	if (--self->preempt_off == 0 && self->preempt_pending)
-		uth_yield_self(self);	/* the tick that was put off */
+	preempt_drop(self);
+	if (self->preempt_off == 0 && self->preempt_pending && uth_yield_self(self))
+		__atomic_add_fetch(&uth_rt.stats.preemptions, 1, __ATOMIC_RELAXED);
 }
 
 /* A library spinlock: preemption off first, so the timer never switches
@@ -150,6 +162,36 @@ uth_queue_remove(struct uth_waitq *q, struct uthread *t)
 	return 0;
 }
 
+/*
+ * The run queue links threads through run_next, not next: a thread that a
+ * cancel has made runnable is still on its wait queue until it takes itself
+ * off (uth_wait_locked), so for that moment it is on both.
+ */
+static void
+runq_push(struct uthread *t)
+{
+	t->run_next = NULL;
+	if (uth_rt.runq.tail)
+		uth_rt.runq.tail->run_next = t;
+	else
+		uth_rt.runq.head = t;
+	uth_rt.runq.tail = t;
+}
+
+static struct uthread *
+runq_pop(void)
+{
+	struct uthread *t = uth_rt.runq.head;
+
+	if (t) {
+		uth_rt.runq.head = t->run_next;
+		if (!uth_rt.runq.head)
+			uth_rt.runq.tail = NULL;
+		t->run_next = NULL;
+	}
+	return t;
+}
+
 static void
 futex(int *word, int op, int val)
 {
@@ -161,7 +203,7 @@ void
 uth_make_runnable_locked(struct uthread *t)
 {
 	t->state = UTH_RUNNABLE;
-	uth_queue_push(&uth_rt.runq, t);
+	runq_push(t);
 	if (uth_rt.nidle > 0) {
 		__atomic_add_fetch(&uth_rt.idle_seq, 1, __ATOMIC_RELEASE);
 		futex(&uth_rt.idle_seq, FUTEX_WAKE_PRIVATE, 1);
@@ -192,7 +234,10 @@ run_on(struct uth_worker *w, struct uthread *t)
  * The second half of every switch, run by the thread that was switched to:
  * release the run-queue lock its predecessor took, free a detached thread
  * that has just left its stack for good, and drop the preemption level this
- * thread took before it switched out.
+ * thread took before it switched out.  A tick put off meanwhile is not taken
+ * here: that would nest a switch inside the switch, and a stream of ticks
+ * would pile such frames up until the stack overflowed.  The caller's next
+ * uth_preempt_on, or simply the next tick, takes it.
  * <= rq lock held (by the predecessor)
  */
 void
@@ -206,7 +251,7 @@ uth_finish_switch(struct uthread *self)
 	if (dead)
 		uth_thread_unmap(dead);
 	errno = self->saved_errno;
-	uth_preempt_on(self);
+	preempt_drop(self);
 }
 
 /*
@@ -220,11 +265,12 @@ void
 uth_schedule_locked(struct uthread *self)
 {
 	struct uth_worker *w = self->worker;
-	struct uthread *next = uth_queue_pop(&uth_rt.runq);
+	struct uthread *next = runq_pop();
 
 	if (next == self) {
 		self->state = UTH_RUNNING;
-		uth_unlock(self, &uth_rt.runq.lock);
+		uth_spin_unlock(&uth_rt.runq.lock);
+		preempt_drop(self);
 		return;
 	}
 	/* errno lives in the kernel thread's TLS; each user thread keeps its own. */
@@ -240,18 +286,20 @@ uth_schedule_locked(struct uthread *self)
 	uth_finish_switch(self);	/* self->worker may be another worker now */
 }
 
-/* Let the next runnable thread run; returns 1 if anything else ran. */
+/* Let the next runnable thread run; returns 1 if anything else ran.  Never
+ * takes a put-off tick itself (see uth_finish_switch). */
 int
 uth_yield_self(struct uthread *self)
 {
 	uth_lock(self, &uth_rt.runq.lock);
 	self->preempt_pending = 0;
 	if (!uth_rt.runq.head) {
-		uth_unlock(self, &uth_rt.runq.lock);
+		uth_spin_unlock(&uth_rt.runq.lock);
+		preempt_drop(self);
 		return 0;
 	}
 	self->state = UTH_RUNNABLE;
-	uth_queue_push(&uth_rt.runq, self);
+	runq_push(self);
 	uth_schedule_locked(self);
 	return 1;
 }
@@ -276,11 +324,16 @@ uthread_yield(void)
  * q's lock is dropped and kept until this thread is off its stack, so a
  * waker (who needs the run-queue lock) cannot slip in between.
  *
- * A cancellable sleep publishes q in self->waiting_on so uthread_cancel() can
- * pull the thread out.  The store of waiting_on and the load of
- * cancel_pending here, against the canceller's store of cancel_pending and
- * load of waiting_on, are all sequentially consistent: at least one side
- * sees the other, so a cancel is never lost between check and sleep.
+ * Cancellation never touches q from outside: q may live in memory its owner
+ * frees as soon as the sleeper is woken (a joined thread's join queue, a
+ * condition variable on a stack).  uthread_cancel() only makes a BLOCKED
+ * thread in a cancellable sleep runnable, under the run-queue lock, with
+ * wake_reason -ECANCELED, leaving it on q.  The thread then takes itself off
+ * q under q's lock.  If a waker dequeued it first, the wake-up happened
+ * (it may have been handed a mutex) and counts: 0 is returned and the
+ * cancel waits for the next cancellation point.  Checking cancel_pending
+ * under the run-queue lock, just before becoming BLOCKED, closes the gap
+ * between "checked" and "asleep".
  *
  * => q->lock held (taken with uth_lock)
  * <= q->lock released with its preemption level; returns 0 when woken,
@@ -289,41 +342,62 @@ uthread_yield(void)
 int
 uth_wait_locked(struct uthread *self, struct uth_waitq *q, int cancellable)
 {
+	int still_queued;
+
 	self->wake_reason = 0;
 	uth_queue_push(q, self);
-	if (cancellable) {
-		__atomic_store_n(&self->waiting_on, q, __ATOMIC_SEQ_CST);
-		if (uth_cancel_requested(self)) {
-			uth_queue_remove(q, self);
-			__atomic_store_n(&self->waiting_on, NULL, __ATOMIC_SEQ_CST);
-			uth_unlock(self, &q->lock);
-			return -ECANCELED;
-		}
-	}
 	uth_lock(self, &uth_rt.runq.lock);
+	if (cancellable && uth_cancel_requested(self)) {
+		uth_unlock(self, &uth_rt.runq.lock);
+		uth_queue_remove(q, self);
+		uth_unlock(self, &q->lock);
+		return -ECANCELED;
+	}
+	self->cancellable_wait = cancellable;
 	self->state = UTH_BLOCKED;
 	uth_spin_unlock(&q->lock);
 	uth_schedule_locked(self);
 	uth_preempt_on(self);		/* the level q->lock was taken with */
-	return self->wake_reason;
+	if (self->wake_reason == 0)
+		return 0;
+	uth_lock(self, &q->lock);
+	still_queued = uth_queue_remove(q, self);
+	uth_unlock(self, &q->lock);
+	return still_queued ? -ECANCELED : 0;
 }
 
-/* Wake the first sleeper of q, if any, and return it.
- * => q->lock held */
+/*
+ * Wake the first sleeper of q, if any, and return it.  A sleeper that a
+ * cancel has already made runnable is only dequeued: it will see that the
+ * wake-up reached it (uth_wait_locked).
+ * => q->lock held
+ */
 struct uthread *
-uth_wake_one_locked(struct uthread *self, struct uth_waitq *q)
+uth_wake_one_locked(struct uth_waitq *q)
 {
 	struct uthread *t = uth_queue_pop(q);
 
-	(void)self;
 	if (!t)
 		return NULL;
-	__atomic_store_n(&t->waiting_on, NULL, __ATOMIC_SEQ_CST);
-	t->wake_reason = 0;
 	uth_spin_lock(&uth_rt.runq.lock);	/* preemption is already off */
-	uth_make_runnable_locked(t);
+	if (t->state == UTH_BLOCKED) {
+		t->wake_reason = 0;
+		uth_make_runnable_locked(t);
+	}
 	uth_spin_unlock(&uth_rt.runq.lock);
 	return t;
+}
+
+/* If t sleeps in a cancellable wait, make it runnable to act on a cancel. */
+void
+uth_cancel_wake(struct uthread *self, struct uthread *t)
+{
+	uth_lock(self, &uth_rt.runq.lock);
+	if (t->state == UTH_BLOCKED && t->cancellable_wait) {
+		t->wake_reason = -ECANCELED;
+		uth_make_runnable_locked(t);
+	}
+	uth_unlock(self, &uth_rt.runq.lock);
 }
 
 /* No runnable thread: sleep until uth_make_runnable_locked() or
@@ -354,7 +428,7 @@ uth_worker_loop(struct uth_worker *w)
 {
 	uth_spin_lock(&uth_rt.runq.lock);
 	for (;;) {
-		struct uthread *t = uth_queue_pop(&uth_rt.runq);
+		struct uthread *t = runq_pop();
 
 		if (t) {
 			run_on(w, t);

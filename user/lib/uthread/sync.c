@@ -101,7 +101,7 @@ mutex_unlock(struct uthread *self, struct uthread_mutex *m)
 	uth_lock(self, &m->waiters.lock);
 	if (m->waiters.head) {
 		set_owner(m, m->waiters.head);
-		uth_wake_one_locked(self, &m->waiters);
+		uth_wake_one_locked(&m->waiters);
 	} else {
 		set_owner(m, NULL);
 		if (__atomic_exchange_n(&m->locked, 0, __ATOMIC_RELEASE) != 1)
@@ -150,7 +150,7 @@ uthread_cond_signal(struct uthread_cond *c)
 	struct uthread *self = uthread_self();
 
 	uth_lock(self, &c->waiters.lock);
-	uth_wake_one_locked(self, &c->waiters);
+	uth_wake_one_locked(&c->waiters);
 	uth_unlock(self, &c->waiters.lock);
 	return 0;
 }
@@ -161,7 +161,7 @@ uthread_cond_broadcast(struct uthread_cond *c)
 	struct uthread *self = uthread_self();
 
 	uth_lock(self, &c->waiters.lock);
-	while (uth_wake_one_locked(self, &c->waiters))
+	while (uth_wake_one_locked(&c->waiters))
 		;
 	uth_unlock(self, &c->waiters.lock);
 	return 0;

@@ -195,7 +195,7 @@ uthread_exit(void *retval)
 	uth_lock(self, &self->join_wq.lock);
 	self->retval = retval;
 	self->exited = 1;
-	uth_wake_one_locked(self, &self->join_wq);
+	uth_wake_one_locked(&self->join_wq);
 	detached = self->detached;
 	uth_lock(self, &uth_rt.runq.lock);
 	uth_spin_unlock(&self->join_wq.lock);
