@@ -20,7 +20,8 @@
  *
  * The kernel threads are pinned to one CPU so that every hand-off really is
  * a context switch (on two CPUs they would just run side by side); if
- * pinning fails a "note <name> not pinned to one CPU" line says so.  Each figure is the best of three runs.
+ * pinning fails, a "note <name> not pinned to one CPU" line says so.  Each
+ * figure is the best of three runs.
  * Nothing is asserted: this is a measurement, see docs/threads.md.
  */
 #define _GNU_SOURCE

@@ -285,22 +285,22 @@ demonstrate(enum algo_kind kind, int n, const char *name)
 	fflush(stdout);
 }
 
-TEST(mutex_algo_peterson_fenced, "Peterson, 2 kernel threads, mfence: never two in the critical section")
+TEST(mutex_algo_peterson_fenced, "Peterson, 2 threads, mfence: mutual exclusion holds")
 {
 	check_fenced(PETERSON, 2);
 }
 
-TEST(mutex_algo_bakery_fenced_2, "bakery, 2 kernel threads, fences: never two in the critical section")
+TEST(mutex_algo_bakery_fenced_2, "bakery, 2 threads, fences: mutual exclusion holds")
 {
 	check_fenced(BAKERY, 2);
 }
 
-TEST(mutex_algo_bakery_fenced_4, "bakery, 4 kernel threads, fences: never two in the critical section")
+TEST(mutex_algo_bakery_fenced_4, "bakery, 4 threads, fences: mutual exclusion holds")
 {
 	check_fenced(BAKERY, 4);
 }
 
-TEST(mutex_algo_peterson_unfenced, "Peterson without mfence: store->load reordering; prints violations seen")
+TEST(mutex_algo_peterson_unfenced, "Peterson without mfence: prints the violations seen")
 {
 	demonstrate(PETERSON, 2, "peterson");
 }

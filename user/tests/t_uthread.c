@@ -162,7 +162,7 @@ detach_main(void *arg)
 	return (void *)3;
 }
 
-TEST(uthread_main_waits_for_detached, "uthread_main returns once every thread ended, detached ones too")
+TEST(uthread_main_waits_for_detached, "uthread_main waits for every thread, detached ones too")
 {
 	struct uthread_stats s;
 	void *res;
@@ -378,7 +378,7 @@ fifo_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mutex_fifo_handoff, "unlock passes the mutex to the first sleeper: no barging (bounded waiting)")
+TEST(uthread_mutex_fifo_handoff, "unlock hands the mutex to the first sleeper: no barging")
 {
 	ut_uthread_run(1, 0, fifo_main, NULL, NULL);
 	got_lock[ngot] = 0;
@@ -386,7 +386,7 @@ TEST(uthread_mutex_fifo_handoff, "unlock passes the mutex to the first sleeper: 
 		FAIL("lock order %s, expected 1230", got_lock);
 }
 
-TEST(uthread_condvar_producer_consumer, "N:1: producers and consumers through a bounded buffer lose nothing")
+TEST(uthread_condvar_producer_consumer, "N:1: a bounded buffer with condvars loses nothing")
 {
 	ut_pc_run(1, 0);
 	ut_pc_run(1, PREEMPT_US);
@@ -417,7 +417,7 @@ deadlock_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_deadlock_detected, "N:1: threads all blocked with none to wake them: uthread_main says EDEADLK")
+TEST(uthread_deadlock_detected, "N:1: all threads blocked for ever: uthread_main says EDEADLK")
 {
 	struct uthread_opts o = { .workers = 1 };
 	struct uthread_stats s;
@@ -461,7 +461,7 @@ syscall_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_blocking_syscall_stops_all, "N:1: while one thread sleeps in the kernel no other user thread runs")
+TEST(uthread_blocking_syscall_stops_all, "N:1: one thread asleep in the kernel stops all")
 {
 	ut_uthread_run(1, 0, syscall_main, NULL, NULL);
 }

@@ -63,7 +63,7 @@ deferred_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_cancel_deferred_at_points_only, "deferred cancel waits for a cancellation point, not a preemption")
+TEST(uthread_cancel_deferred_at_points_only, "deferred cancel waits for a cancellation point")
 {
 	ut_uthread_run(1, PREEMPT_US, deferred_main, NULL, NULL);
 	CHECK_EQ(worked_on, 1);
@@ -116,7 +116,7 @@ cond_cancel_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_cancel_wakes_cond_waiter, "a thread asleep in cond_wait is cancelled holding the mutex; cleanup unlocks")
+TEST(uthread_cancel_wakes_cond_waiter, "cancel in cond_wait ends holding the mutex")
 {
 	ut_uthread_run(1, 0, cond_cancel_main, NULL, NULL);
 }
@@ -210,7 +210,7 @@ disabled_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_cancel_disabled_stays_pending, "with cancel disabled a request waits; it acts once enabled")
+TEST(uthread_cancel_disabled_stays_pending, "a request waits while cancel is disabled")
 {
 	ut_uthread_run(1, 0, disabled_main, NULL, NULL);
 	CHECK_EQ(survived, 1);
@@ -256,7 +256,7 @@ async_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_cancel_async_busy_loop, "asynchronous cancel stops a loop with no cancellation point (via the timer)")
+TEST(uthread_cancel_async_busy_loop, "async cancel stops a loop with no cancellation point")
 {
 	ut_uthread_run(1, PREEMPT_US, async_main, NULL, NULL);
 	CHECK(spins > 0);
@@ -297,7 +297,7 @@ cleanup_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_cleanup_handlers, "cleanup: pop(1) runs, pop(0) drops, exit runs the rest newest first")
+TEST(uthread_cleanup_handlers, "pop(1) runs, pop(0) drops, exit runs the rest, newest first")
 {
 	ut_uthread_run(1, 0, cleanup_main, NULL, NULL);
 	cleanup_log[ncleanup] = 0;

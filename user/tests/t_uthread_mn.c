@@ -81,7 +81,7 @@ pipe_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mn_blocking_syscall_blocks_one_worker, "M:N: a thread blocked in read() leaves other kernel threads running")
+TEST(uthread_mn_blocking_syscall_blocks_one_worker, "M:N: read() blocks one kernel thread only")
 {
 	struct uthread_stats s;
 
@@ -93,7 +93,7 @@ TEST(uthread_mn_blocking_syscall_blocks_one_worker, "M:N: a thread blocked in re
 	CHECK(s.workers_used >= 2);
 }
 
-TEST(uthread_mn_tls_per_worker, "M:N: each kernel thread has its own TLS block, initialized from the image")
+TEST(uthread_mn_tls_per_worker, "M:N: each kernel thread has its own TLS block")
 {
 	ut_uthread_run(2, 0, pipe_main, NULL, NULL);
 	CHECK_EQ(pp.reader.tls_value, 12345);
@@ -140,13 +140,13 @@ mn_count_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mn_mutex_counter_exact, "M:N, 4 kernel threads: 8 threads x 20000 locked increments are exact")
+TEST(uthread_mn_mutex_counter_exact, "M:N, 4 kernel threads: locked increments are exact")
 {
 	ut_uthread_run(4, 0, mn_count_main, NULL, NULL);
 	CHECK_EQ(mn_count, MN_THREADS * MN_ITERS);
 }
 
-TEST(uthread_mn_condvar_producer_consumer, "M:N, 3 kernel threads: the bounded buffer loses nothing")
+TEST(uthread_mn_condvar_producer_consumer, "M:N, 3 kernel threads: a bounded buffer loses nothing")
 {
 	ut_pc_run(3, 0);
 }
@@ -261,7 +261,7 @@ cw_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mn_cancel_cond_waiter, "M:N: cancel reaches a thread asleep in cond_wait; its cleanup unlocks")
+TEST(uthread_mn_cancel_cond_waiter, "M:N: cancel reaches a thread asleep in cond_wait")
 {
 	ut_uthread_run(2, 0, cw_main, NULL, NULL);
 	CHECK_EQ(cw_cleanup, 1);
@@ -344,7 +344,7 @@ race_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mn_cancel_races_wakeups, "M:N: cancels racing with broadcasts and mutex hand-offs all end cleanly")
+TEST(uthread_mn_cancel_races_wakeups, "M:N: cancels racing with wake-ups all end cleanly")
 {
 	for (int round = 0; round < 20; round++)
 		ut_uthread_run(4, 0, race_main, NULL, NULL);
@@ -376,7 +376,7 @@ mn_deadlock_main(void *arg)
 	return NULL;
 }
 
-TEST(uthread_mn_deadlock_detected, "M:N, 3 kernel threads: an ABBA deadlock makes uthread_main say EDEADLK")
+TEST(uthread_mn_deadlock_detected, "M:N: an ABBA deadlock makes uthread_main say EDEADLK")
 {
 	struct uthread_opts o = { .workers = 3 };
 
