@@ -4,10 +4,13 @@
 # (default tests/shell/basic.script) against its serial console.
 #
 #   tests/shell/run-qemu.sh KERNEL INITRD [SCRIPT]
+#   tests/shell/run-qemu.sh --boot "QEMU ARGS" [SCRIPT]
 #
 # The kernel gets "console=ttyS0 rdinit=/init keel.test=shell", so init
 # runs one /bin/sh on the serial port and powers the machine off when it
-# exits (the script's last step).  The serial port is a Unix socket that
+# exits (the script's last step).  With --boot, QEMU ARGS replace -kernel,
+# -initrd and -append: a boot loader (GRUB's ISO, the UEFI loader, Keel's
+# BIOS loader) starts the kernel, and must give it that command line.  The serial port is a Unix socket that
 # QEMU serves and waits on (server=on,wait=on), so no output is lost before
 # serialdrive connects.  The same command boots any kernel that follows the
 # boot contract: build/keel32.elf, or a Linux bzImage as a reference.
@@ -17,12 +20,17 @@
 # the raw console output; default a temporary file printed on failure).
 set -u
 if [ $# -lt 2 ]; then
-	echo "usage: $0 KERNEL INITRD [SCRIPT]" >&2
+	echo "usage: $0 KERNEL INITRD [SCRIPT] | --boot 'QEMU ARGS' [SCRIPT]" >&2
 	exit 2
 fi
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
-kernel=$(abs "$1")
-initrd=$(abs "$2")
+append="console=ttyS0 rdinit=/init keel.test=shell ${CMDLINE_EXTRA:-}"
+if [ "$1" = --boot ]; then
+	boot_args=$2	# absolute paths, no spaces in them: split into words below
+	append=		# a boot loader passes its own command line
+else
+	boot_args="-kernel $(abs "$1") -initrd $(abs "$2")"
+fi
 script=$(abs "${3:-tests/shell/basic.script}")
 [ -n "${3:-}" ] || script=
 [ -z "${TRANSCRIPT:-}" ] || TRANSCRIPT=$(abs "$TRANSCRIPT")
@@ -45,9 +53,7 @@ timeout "${QEMU_TIMEOUT:-600}" qemu-system-x86_64 $(sh scripts/accel.sh) \
 	-m "${QEMU_MEM:-512M}" -smp 1 -no-reboot -display none -monitor none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-chardev "socket,id=ser0,path=$sock,server=on,wait=on" -serial chardev:ser0 \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 rdinit=/init keel.test=shell ${CMDLINE_EXTRA:-}" \
-	</dev/null &
+	$boot_args ${append:+-append "$append"} </dev/null &
 qpid=$!
 
 "$sd" -l "$transcript" -s "$sock" "$script"

@@ -6,8 +6,8 @@
  * channel 2, whose gate and output are wired to port 0x61, in mode 0
  * (interrupt on terminal count): load a count, raise the gate, poll until
  * OUT2 goes high.  Both give a known interval during which the TSC and the
- * APIC timer are read.  The interval is 50 ms; longer is more accurate under
- * emulation, where each instruction's timing wobbles.
+ * APIC timer are read: three rounds of 25 ms, the best of which counts
+ * (see clock_calibrate for why the best is the slowest).
  */
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/acpi.h"
@@ -17,7 +17,8 @@
 #include "arch/x86_64/trap.h"
 #include "core/printk.h"
 
-#define CAL_MS 50
+#define CAL_MS 25                 /* one round */
+#define CAL_ROUNDS 3
 
 #define HPET_CAP     0x000
 #define HPET_CONFIG  0x010
@@ -40,69 +41,103 @@ static volatile uint64_t *hpet;
 
 static uint64_t hpet_read(uint64_t reg) { return hpet[reg / 8]; }
 
-/* Wait CAL_MS on the HPET; returns false if there is none to use. */
-static bool
-hpet_wait(void)
-{
-	uint64_t period_fs, start, target;
+/* One measurement: TSC and APIC-timer counts over ref_ns of the reference. */
+struct cal_round {
+	uint64_t tsc, ref_ns;
+	uint32_t apic;
+};
 
+static bool
+hpet_usable(uint64_t *period_fs)
+{
 	if (!acpi.has_hpet || !acpi.hpet_addr)
 		return false;
 	if (!hpet)
 		hpet = fixmap_map(acpi.hpet_addr, 1024);
 	if (!hpet)
 		return false;
-	period_fs = hpet_read(HPET_CAP) >> 32;
-	if (period_fs == 0 || period_fs > 100000000)
+	*period_fs = hpet_read(HPET_CAP) >> 32;
+	if (*period_fs == 0 || *period_fs > 100000000)
 		return false;   /* the spec caps the period at 100 ns */
 	hpet[HPET_CONFIG / 8] |= HPET_ENABLE;
-	start = hpet_read(HPET_COUNTER);
-	target = start + CAL_MS * 1000000000000ull / period_fs;
-	while (hpet_read(HPET_COUNTER) < target)
-		cpu_pause();
 	return true;
 }
 
+/*
+ * About CAL_MS on the HPET.  The interval is what the counter says passed
+ * between the two TSC reads beside it, so a pause of the virtual CPU before
+ * the round starts costs nothing.
+ */
 static void
-pit_wait(void)
+hpet_round(uint64_t period_fs, struct cal_round *r)
+{
+	uint32_t a0 = lapic_timer_elapsed();
+	uint64_t h0 = hpet_read(HPET_COUNTER), t0 = rdtsc(), h1;
+	uint64_t target = h0 + CAL_MS * 1000000000000ull / period_fs;
+
+	while ((h1 = hpet_read(HPET_COUNTER)) < target)
+		cpu_pause();
+	r->tsc = rdtsc() - t0;
+	r->apic = lapic_timer_elapsed() - a0;
+	r->ref_ns = (h1 - h0) * period_fs / 1000000;
+}
+
+/* CAL_MS on the PIT, which cannot be read as cheaply: the interval is nominal. */
+static void
+pit_round(struct cal_round *r)
 {
 	uint16_t count = PIT_HZ * CAL_MS / 1000;
+	uint32_t a0;
+	uint64_t t0;
 
 	outb(PIT_GATE, (inb(PIT_GATE) & ~SPEAKER_ON) | GATE_ON);
 	outb(PIT_CMD, 0xB0);                 /* channel 2, lo/hi byte, mode 0 */
 	outb(PIT_CH2, count & 0xFF);
 	outb(PIT_CH2, count >> 8);
+	a0 = lapic_timer_elapsed();
+	t0 = rdtsc();
 	outb(PIT_GATE, inb(PIT_GATE) & ~GATE_ON);   /* restart the count */
 	outb(PIT_GATE, inb(PIT_GATE) | GATE_ON);
 	while (!(inb(PIT_GATE) & OUT2_HIGH))
 		cpu_pause();
+	r->tsc = rdtsc() - t0;
+	r->apic = lapic_timer_elapsed() - a0;
+	r->ref_ns = CAL_MS * 1000000ull;
 }
 
+/*
+ * Under emulation the virtual CPU can be paused by the host at any moment,
+ * for milliseconds or, on a busy host, seconds.  A pause inside a round
+ * makes the TSC and the APIC timer look faster than they are, never slower
+ * (every clock here follows the host's time, but the reference's reads
+ * bracket the pause only where they happen to fall).  So take a few rounds
+ * and keep the one that gives the slowest TSC.
+ */
 void
 clock_calibrate(void)
 {
-	uint64_t t0, t1;
-	uint32_t apic_ticks;
-	bool used_hpet;
+	struct cal_round best = { 0 }, r;
+	uint64_t period_fs = 0;
+	bool used_hpet = hpet_usable(&period_fs);
 
-	/* Time the PIT or HPET wait directly; start the APIC count just before. */
 	lapic_timer_start_count();
-	t0 = rdtsc();
-	used_hpet = hpet_wait();
-	if (!used_hpet) {
-		lapic_timer_start_count();
-		t0 = rdtsc();
-		pit_wait();
+	for (int i = 0; i < CAL_ROUNDS; i++) {
+		if (used_hpet)
+			hpet_round(period_fs, &r);
+		else
+			pit_round(&r);
+		/* r.tsc / r.ref_ns < best.tsc / best.ref_ns, without dividing */
+		if (i == 0 || (unsigned __int128)r.tsc * best.ref_ns <
+			      (unsigned __int128)best.tsc * r.ref_ns)
+			best = r;
 	}
-	t1 = rdtsc();
-	apic_ticks = lapic_timer_elapsed();
 	lapic_timer_stop();
 
 	clock_info.reference = used_hpet ? "HPET" : "PIT";
-	clock_info.tsc_hz = (t1 - t0) * 1000 / CAL_MS;
-	clock_info.lapic_hz = (uint64_t)apic_ticks * 1000 / CAL_MS;
+	clock_info.tsc_hz = best.tsc * 1000000000ull / best.ref_ns;
+	clock_info.lapic_hz = (uint64_t)best.apic * 1000000000ull / best.ref_ns;
 	ns_mult = (1000000000ull << 32) / clock_info.tsc_hz;
-	tsc_at_boot = t0;
+	tsc_at_boot = rdtsc();
 }
 
 uint64_t
