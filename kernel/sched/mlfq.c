@@ -113,6 +113,29 @@ mlfq_pick(struct schedq *q)
 	return se;
 }
 
+struct sched_entity *
+mlfq_pick_skip(struct schedq *q, const struct sched_entity *skip)
+{
+	struct sched_entity *se;
+	int l = mlfq_best_level(q);
+
+	if (l < 0)
+		return NULL;
+	se = list_entry(q->level[l].next, struct sched_entity, node);
+	if (se == skip && q->nr_normal > 1) {
+		if (se->node.next != &q->level[l])
+			se = list_entry(se->node.next, struct sched_entity, node);
+		else
+			while (++l < MLFQ_LEVELS)
+				if (!list_empty(&q->level[l])) {
+					se = list_entry(q->level[l].next, struct sched_entity, node);
+					break;
+				}
+	}
+	mlfq_dequeue(q, se);
+	return se;
+}
+
 /*
  * Rule 4: add delta to the task's account at its level.  => true when the
  * allotment is used up: the task has dropped a level and its turn is over.

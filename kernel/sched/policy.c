@@ -14,7 +14,14 @@
  * good is waiting, or else simply begins a new turn.
  *
  * Where a stopped task goes.  A task that sleeps is on no list until
- * schedq_enqueue().  A yield puts it at the tail of its list.  A preempted
+ * schedq_enqueue().  A yield puts it at the tail of its list; a normal
+ * task's yield also lets the next pick pass it over for any other normal
+ * task, even one on a lower level.  POSIX puts every SCHED_OTHER task at
+ * one priority, and programs yield to let another one run (a spinning
+ * thread, to the holder of its lock): if the holder had sunk lower than
+ * the spinner, a yield that stays within the spinner's level would give
+ * it nothing until the next boost.  Passing over is once only, so a
+ * yield buys no CPU time.  A preempted
  * task goes to the head, so a task that a higher one interrupted resumes
  * first among its equals, unless its turn was over: then to the tail,
  * which is what makes equals take turns.
@@ -53,6 +60,7 @@ schedq_init(struct schedq *q, const struct sched_params *params)
 {
 	q->params = params;
 	q->curr = NULL;
+	q->yielded = NULL;
 	q->last_boost = 0;
 	q->nr_boosts = 0;
 	rt_init(q);
@@ -138,6 +146,8 @@ schedq_dequeue(struct schedq *q, struct sched_entity *se)
 		return -EBUSY;
 	if (!se->queued)
 		return -ENOENT;
+	if (se == q->yielded)
+		q->yielded = NULL;
 	class_dequeue(q, se);
 	return 0;
 }
@@ -156,8 +166,11 @@ schedq_put_prev(struct schedq *q, uint64_t now, enum schedq_stop why)
 	se->turn_over = false;
 	if (why == SCHEDQ_SLEEP)
 		return;
-	if (why == SCHEDQ_YIELD)
+	if (why == SCHEDQ_YIELD) {
 		se->rr_left = 0;
+		if (!is_rt(se))
+			q->yielded = se;
+	}
 	class_enqueue(q, se, head);
 }
 
@@ -181,7 +194,8 @@ schedq_pick_next(struct schedq *q, uint64_t now)
 	boost_if_due(q, now);
 	se = rt_pick(q);
 	if (!se)
-		se = mlfq_pick(q);
+		se = mlfq_pick_skip(q, q->yielded);
+	q->yielded = NULL;
 	if (se) {
 		se->exec_start = now;
 		se->turn_over = false;

@@ -115,6 +115,7 @@ struct schedq {
 	uint64_t rt_map[2];                          /* bit p: rt[p] not empty */
 	struct list_node level[MLFQ_LEVELS];
 	unsigned nr_rt, nr_normal;
+	struct sched_entity *yielded;                /* normal task passed over by the next pick */
 	uint64_t last_boost;                         /* time of the last boost */
 	uint64_t nr_boosts;
 };

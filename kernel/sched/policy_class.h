@@ -14,6 +14,8 @@ void mlfq_init(struct schedq *q);
 void mlfq_enqueue(struct schedq *q, struct sched_entity *se, bool head);
 void mlfq_dequeue(struct schedq *q, struct sched_entity *se);
 struct sched_entity *mlfq_pick(struct schedq *q);
+/* The best queued task other than skip; skip itself if it is alone. */
+struct sched_entity *mlfq_pick_skip(struct schedq *q, const struct sched_entity *skip);
 bool mlfq_charge(struct schedq *q, struct sched_entity *se, uint64_t delta);
 /* Level of the best queued normal task, or -1. */
 int mlfq_best_level(const struct schedq *q);

@@ -334,6 +334,37 @@ TEST(preempted_task_resumes_first_among_equals)
 	CHECK_EQ(a.se.level, 5);
 }
 
+/*
+ * A spinner that yields to the holder of its lock: the holder has sunk to
+ * a lower level, and the yield must still let it run, once.
+ */
+TEST(yield_lets_a_lower_level_task_run_once)
+{
+	struct task hi, lo, other;
+
+	setup();
+	task_init(&hi, 0, 0);
+	task_init(&lo, 0, 0);
+	task_init(&other, 0, 0);
+	lo.se.level = 8;
+	schedq_enqueue(&q, &hi.se, 0, SCHEDQ_NEW);
+	schedq_enqueue(&q, &lo.se, 0, SCHEDQ_WAKEUP);
+	CHECK(schedq_pick_next(&q, 0) == &hi.se);
+	schedq_yield(&q, 1);
+	CHECK(schedq_pick_next(&q, 1) == &lo.se);    /* passed over */
+	CHECK(hi.se.level < lo.se.level);
+	schedq_put_prev(&q, 2, SCHEDQ_PREEMPT);
+	CHECK(schedq_pick_next(&q, 2) == &hi.se);    /* once only */
+	schedq_enqueue(&q, &other.se, 3, SCHEDQ_NEW); /* same level as hi */
+	schedq_yield(&q, 3);
+	CHECK(schedq_pick_next(&q, 3) == &other.se); /* its own level first */
+	schedq_put_prev(&q, 4, SCHEDQ_SLEEP);
+	schedq_dequeue(&q, &lo.se);
+	CHECK(schedq_pick_next(&q, 4) == &hi.se);
+	schedq_yield(&q, 5);                         /* alone: runs on */
+	CHECK(schedq_pick_next(&q, 5) == &hi.se);
+}
+
 TEST(nice_moves_the_level_with_home)
 {
 	struct task t;
