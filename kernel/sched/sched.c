@@ -34,6 +34,7 @@
 #include "sched/sched.h"
 #include "sched/internal.h"
 #include "sched/timer.h"
+#include "sched/loadavg.h"
 #include "arch/arch.h"
 #include "arch/smp.h"
 #include "arch/x86_64/gdt.h"
@@ -292,7 +293,10 @@ tick_account(struct runqueue *rq, struct thread *t, bool user)
 	if (t == rq->idle) {
 		rq->stat.idle_ticks++;
 	} else if (user) {
-		rq->stat.user_ticks++;
+		if (t->se.nice > 0)
+			rq->stat.nice_ticks++;
+		else
+			rq->stat.user_ticks++;
 		t->utime_ticks++;
 	} else {
 		rq->stat.system_ticks++;
@@ -312,6 +316,8 @@ sched_tick(bool user)
 	if (c->id == 0) {
 		jiffies++;
 		ktimer_run_expired(clock_ns());
+		if (jiffies % (LOADAVG_PERIOD_S * sched_hz) == 0)
+			sched_loadavg_tick();
 	}
 	spin_lock(&rq->lock);
 	tick_account(rq, t, user);

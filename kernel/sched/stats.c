@@ -5,9 +5,16 @@
  * attributes each of its periods to the thread it interrupted (user or
  * system) or to idle; run_ns is measured exactly at every switch.  See the
  * table in sched.h for which file shows what.
+ *
+ * The load averages live here too: CPU 0's tick samples the number of
+ * active threads every LOADAVG_PERIOD_S seconds (sched_count_active, in
+ * thread.c, walks every thread) and loadavg.c does the arithmetic.  Only
+ * that tick writes them; readers may see one average updated and the next
+ * not yet, which is harmless for numbers that change this slowly.
  */
 #include "sched/sched.h"
 #include "sched/internal.h"
+#include "sched/loadavg.h"
 #include "lib/string.h"
 #include "uapi/errno.h"
 
@@ -68,4 +75,25 @@ sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out)
 	out->nr_queued = schedq_nr_queued(&rq->sq);
 	spin_unlock(&rq->lock);
 	return 0;
+}
+
+static struct loadavg loadavg;   /* written only by CPU 0's tick */
+
+void
+sched_loadavg_tick(void)
+{
+	unsigned running, blocked;
+	struct loadavg la = loadavg;
+
+	sched_count_active(&running, &blocked);
+	loadavg_sample(&la, running + blocked);
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(loadavg.avg[i], la.avg[i]);
+}
+
+void
+sched_loadavg(unsigned long avg[3])
+{
+	for (int i = 0; i < 3; i++)
+		avg[i] = READ_ONCE(loadavg.avg[i]);
 }
