@@ -34,7 +34,6 @@
 #include "sched/sched.h"
 #include "sched/internal.h"
 #include "sched/timer.h"
-#include "sched/loadavg.h"
 #include "arch/arch.h"
 #include "arch/smp.h"
 #include "arch/x86_64/gdt.h"
@@ -316,8 +315,7 @@ sched_tick(bool user)
 	if (c->id == 0) {
 		jiffies++;
 		ktimer_run_expired(clock_ns());
-		if (jiffies % (LOADAVG_PERIOD_S * sched_hz) == 0)
-			sched_loadavg_tick();
+		sched_loadavg_tick(clock_ns());
 	}
 	spin_lock(&rq->lock);
 	tick_account(rq, t, user);

@@ -78,12 +78,24 @@ sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out)
 }
 
 static struct loadavg loadavg;   /* written only by CPU 0's tick */
+static uint64_t next_sample_ns;  /* [CPU 0's tick] */
 
+/*
+ * By the clock, not by counting ticks: a virtual CPU starved by a busy
+ * host misses ticks (they coalesce), and a count of them would stretch
+ * the period.  A late sample is simply taken late; none is made up.
+ */
 void
-sched_loadavg_tick(void)
+sched_loadavg_tick(uint64_t now)
 {
 	unsigned running, blocked;
 	struct loadavg la = loadavg;
+
+	if (now < next_sample_ns)
+		return;
+	next_sample_ns = now + LOADAVG_PERIOD_S * 1000000000ull;
+	if (now < LOADAVG_PERIOD_S * 1000000000ull)
+		return;                  /* the first period starts at boot */
 
 	sched_count_active(&running, &blocked);
 	loadavg_sample(&la, running + blocked);
