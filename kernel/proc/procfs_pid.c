@@ -25,6 +25,7 @@ struct snap {
 	struct cred cred;
 	uint64_t sigpnd, shdpnd, sigblk, sigign, sigcgt;
 	uint64_t utime, stime, cutime, cstime, start;
+	struct sched_thread_info sched;   /* the first thread's: priority, nice, CPU */
 	struct mm *mm;
 	struct fs_ctx *fs;
 	int tty_pgrp;
@@ -93,9 +94,17 @@ snapshot(int pid, struct snap *s, bool want_mm)
 	if (p->state == P_ALIVE)
 		signal_masks(p, s);
 	s->utime = p->utime_ns;
-	list_for_each(n, &p->threads)
-		s->utime += list_entry(n, struct proc_thread, node)->thread->run_ns;
 	s->stime = p->stime_ns;
+	list_for_each(n, &p->threads) {
+		uint64_t u, st;
+
+		proc_thread_times(list_entry(n, struct proc_thread, node)->thread, &u, &st);
+		s->utime += u;
+		s->stime += st;
+	}
+	if (!list_empty(&p->threads))
+		sched_thread_info(list_first_entry_or_null(&p->threads, struct proc_thread,
+							   node)->thread, &s->sched);
 	s->cutime = p->cutime_ns;
 	s->cstime = p->cstime_ns;
 	s->start = p->start_ns;
@@ -154,14 +163,28 @@ show_stat(struct seqbuf *sb, int pid)
 		return r;
 	vm_sizes(s.mm, &vsize, &data, &stack, &exe);
 	rss = s.mm ? s.mm->rss : 0;
+	/*
+	 * Fields 1-13: pid (comm) state ppid pgrp session tty_nr tpgid flags
+	 * minflt cminflt majflt cmajflt; 14-22: utime stime cutime cstime
+	 * priority nice num_threads itrealvalue starttime; 23-30: vsize rss
+	 * rsslim startcode endcode startstack kstkesp kstkeip; 31-38: signal
+	 * blocked sigignore sigcatch wchan nswap cnswap exit_signal; 39-44:
+	 * processor rt_priority policy delayacct_blkio_ticks guest_time
+	 * cguest_time.  Times in USER_HZ ticks.
+	 */
 	r = seq_printf(sb,
-		"%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu "
-		"%llu %llu 18446744073709551615 0 0 0 0 0 0 %llu %llu %llu %llu 0 0 0 17 %u 0 0 0 0 0\n",
-		s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid, TICKS(s.utime), TICKS(s.stime),
-		TICKS(s.cutime), TICKS(s.cstime), s.nthreads, TICKS(s.start),
+		"%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 "
+		"%llu %llu %llu %llu %d %d %d 0 %llu "
+		"%llu %llu 18446744073709551615 0 0 0 0 0 "
+		"%llu %llu %llu %llu 0 0 0 17 "
+		"%u %d %d 0 0 0\n",
+		s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid,
+		TICKS(s.utime), TICKS(s.stime), TICKS(s.cutime), TICKS(s.cstime),
+		s.sched.linux_prio, s.sched.nice, s.nthreads, TICKS(s.start),
 		(unsigned long long)vsize, (unsigned long long)rss,
 		(unsigned long long)s.sigpnd, (unsigned long long)s.sigblk,
-		(unsigned long long)s.sigign, (unsigned long long)s.sigcgt, 0u);
+		(unsigned long long)s.sigign, (unsigned long long)s.sigcgt,
+		s.sched.cpu, s.sched.rt_prio, s.sched.policy);
 	snap_release(&s);
 	return r;
 }

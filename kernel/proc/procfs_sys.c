@@ -9,12 +9,14 @@
 #include "arch/arch.h"
 #include "arch/x86_64/clock.h"
 #include "fs/vfs.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/loadavg.h"
 #include "uapi/stat.h"
 #include "proc/internal.h"
 
@@ -98,41 +100,68 @@ count_procs(int *running)
 	return n;
 }
 
+/* "1.00 0.50 0.20 2/31 57": the averages, runnable/all threads, the last pid. */
 static int
 show_loadavg(struct seqbuf *sb, int pid)
 {
-	int running, n = count_procs(&running);
+	unsigned long avg[3], w[3], h[3];
+	unsigned running, blocked;
 
-	/* FIXME: the load averages are not computed yet; 0.00 is honest about that. */
-	return seq_printf(sb, "0.00 0.00 0.00 %d/%d %d\n", running, n,
-			  current_proc() ? current_proc()->pid : 0);
+	sched_loadavg(avg);
+	for (int i = 0; i < 3; i++)
+		loadavg_split(avg[i], &w[i], &h[i]);
+	sched_count_active(&running, &blocked);
+	return seq_printf(sb, "%lu.%02lu %lu.%02lu %lu.%02lu %u/%u %d\n", w[0], h[0], w[1], h[1],
+			  w[2], h[2], running, sched_nr_threads(), sched_last_tid());
+}
+
+/* Scheduler ticks in Linux's USER_HZ (100 a second), the unit of /proc/stat. */
+static unsigned long long
+user_hz(uint64_t ticks)
+{
+	return (unsigned long long)(ticks * 100 / sched_hz);
 }
 
 static int
+stat_cpu_line(struct seqbuf *sb, const char *name, const struct sched_cpu_stat *st)
+{
+	return seq_printf(sb, "%s %llu %llu %llu %llu 0 0 0 0 0 0\n", name,
+			  user_hz(st->user_ticks), user_hz(st->nice_ticks),
+			  user_hz(st->system_ticks), user_hz(st->idle_ticks));
+}
+
+/*
+ * The cpu lines count the ticks each CPU spent in user mode (nice above 0
+ * apart), in the kernel, and idle: what top and vmstat turn into
+ * percentages by taking differences between two reads.
+ */
+static int
 show_stat(struct seqbuf *sb, int pid)
 {
-	uint64_t busy = 0, idle = 0, ctxt = 0;
-	int running, n = count_procs(&running), r;
+	struct sched_cpu_stat all = { 0 }, st;
+	unsigned running, blocked;
+	int procs_running, n = count_procs(&procs_running), r;
+	uint64_t ctxt = 0;
 
-	for (unsigned i = 0; i < ncpus; i++) {
-		if (cpus[i].idle) {
-			idle += cpus[i].idle->run_ns;
-			ctxt += cpus[i].idle->nr_switches;
-		}
+	for (unsigned i = 0; i < ncpus && sched_cpu_stat(i, &st) == 0; i++) {
+		all.user_ticks += st.user_ticks;
+		all.nice_ticks += st.nice_ticks;
+		all.system_ticks += st.system_ticks;
+		all.idle_ticks += st.idle_ticks;
+		ctxt += st.nr_switches;
 	}
-	busy = time_ns() * ncpus > idle ? time_ns() * ncpus - idle : 0;
-	r = seq_printf(sb, "cpu  %llu 0 0 %llu 0 0 0 0 0 0\n",
-		       (unsigned long long)(busy / 10000000), (unsigned long long)(idle / 10000000));
-	for (unsigned i = 0; i < ncpus && !r; i++) {
-		uint64_t ci = cpus[i].idle ? cpus[i].idle->run_ns : 0;
-		uint64_t cb = time_ns() > ci ? time_ns() - ci : 0;
-		r = seq_printf(sb, "cpu%u %llu 0 0 %llu 0 0 0 0 0 0\n", i,
-			       (unsigned long long)(cb / 10000000), (unsigned long long)(ci / 10000000));
+	r = stat_cpu_line(sb, "cpu ", &all);
+	for (unsigned i = 0; i < ncpus && !r && sched_cpu_stat(i, &st) == 0; i++) {
+		char name[16];
+
+		ksnprintf(name, sizeof(name), "cpu%u", i);
+		r = stat_cpu_line(sb, name, &st);
 	}
+	sched_count_active(&running, &blocked);
 	if (!r)
 		r = seq_printf(sb, "intr 0\nctxt %llu\nbtime 0\nprocesses %d\n"
-			       "procs_running %d\nprocs_blocked 0\n",
-			       (unsigned long long)ctxt, n, running);
+			       "procs_running %u\nprocs_blocked %u\n",
+			       (unsigned long long)ctxt, n, running, blocked);
 	return r;
 }
 

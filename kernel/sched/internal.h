@@ -63,6 +63,9 @@ cpu_allowed(const struct thread *t, unsigned cpu)
 	return READ_ONCE(t->affinity) & (1ull << cpu);
 }
 
+/* stats.c: from CPU 0's tick; takes a load-average sample every LOADAVG_PERIOD_S. */
+void sched_loadavg_tick(uint64_t now_ns);
+
 /* params.c: apply the priority PI lends (sync_sched_ops.set_prio). */
 void sched_pi_lend(void *thread, int rt_prio);
 

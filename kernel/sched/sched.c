@@ -292,7 +292,10 @@ tick_account(struct runqueue *rq, struct thread *t, bool user)
 	if (t == rq->idle) {
 		rq->stat.idle_ticks++;
 	} else if (user) {
-		rq->stat.user_ticks++;
+		if (t->se.nice > 0)
+			rq->stat.nice_ticks++;
+		else
+			rq->stat.user_ticks++;
 		t->utime_ticks++;
 	} else {
 		rq->stat.system_ticks++;
@@ -312,6 +315,7 @@ sched_tick(bool user)
 	if (c->id == 0) {
 		jiffies++;
 		ktimer_run_expired(clock_ns());
+		sched_loadavg_tick(clock_ns());
 	}
 	spin_lock(&rq->lock);
 	tick_account(rq, t, user);

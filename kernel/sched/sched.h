@@ -173,6 +173,8 @@ uint64_t thread_cpu_time_ns(struct thread *t);
 /* Counters for tests and /proc. */
 uint64_t sched_jiffies(void);
 unsigned sched_nr_threads(void);
+/* The tid (and so pid) most recently handed out. */
+int sched_last_tid(void);
 /* Called from the tick on every CPU; user: the tick interrupted user mode. */
 void sched_tick(bool user);
 
@@ -231,7 +233,8 @@ struct sched_thread_info {
 void sched_thread_info(struct thread *t, struct sched_thread_info *out);
 
 struct sched_cpu_stat {
-	uint64_t user_ticks;      /* ticks that found a thread in user mode */
+	uint64_t user_ticks;      /* ticks that found a thread in user mode (nice <= 0) */
+	uint64_t nice_ticks;      /* ... a thread of positive nice in user mode */
 	uint64_t system_ticks;    /* ... in the kernel (not idle) */
 	uint64_t idle_ticks;      /* ... running the idle thread */
 	uint64_t nr_switches;     /* context switches on this CPU */
@@ -242,3 +245,13 @@ struct sched_cpu_stat {
 };
 /* => 0, or -EINVAL for a CPU that does not exist. */
 int sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out);
+
+/*
+ * Load averages (sched/loadavg.h): every 5 s the tick counts the threads
+ * that are runnable or running, plus user threads in an uninterruptible
+ * sleep, and folds the count into the 1, 5 and 15-minute averages.
+ * sched_loadavg() gives them in units of 1/2048 (LOADAVG_ONE).
+ */
+void sched_loadavg(unsigned long avg[3]);
+/* Threads of user processes now runnable or running, and in an uninterruptible sleep. */
+void sched_count_active(unsigned *running, unsigned *blocked);

@@ -5,9 +5,16 @@
  * attributes each of its periods to the thread it interrupted (user or
  * system) or to idle; run_ns is measured exactly at every switch.  See the
  * table in sched.h for which file shows what.
+ *
+ * The load averages live here too: CPU 0's tick samples the number of
+ * active threads every LOADAVG_PERIOD_S seconds (sched_count_active, in
+ * thread.c, walks every thread) and loadavg.c does the arithmetic.  Only
+ * that tick writes them; readers may see one average updated and the next
+ * not yet, which is harmless for numbers that change this slowly.
  */
 #include "sched/sched.h"
 #include "sched/internal.h"
+#include "sched/loadavg.h"
 #include "lib/string.h"
 #include "uapi/errno.h"
 
@@ -68,4 +75,37 @@ sched_cpu_stat(unsigned cpu, struct sched_cpu_stat *out)
 	out->nr_queued = schedq_nr_queued(&rq->sq);
 	spin_unlock(&rq->lock);
 	return 0;
+}
+
+static struct loadavg loadavg;   /* written only by CPU 0's tick */
+static uint64_t next_sample_ns;  /* [CPU 0's tick] */
+
+/*
+ * By the clock, not by counting ticks: a virtual CPU starved by a busy
+ * host misses ticks (they coalesce), and a count of them would stretch
+ * the period.  A late sample is simply taken late; none is made up.
+ */
+void
+sched_loadavg_tick(uint64_t now)
+{
+	unsigned running, blocked;
+	struct loadavg la = loadavg;
+
+	if (now < next_sample_ns)
+		return;
+	next_sample_ns = now + LOADAVG_PERIOD_S * 1000000000ull;
+	if (now < LOADAVG_PERIOD_S * 1000000000ull)
+		return;                  /* the first period starts at boot */
+
+	sched_count_active(&running, &blocked);
+	loadavg_sample(&la, running + blocked);
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(loadavg.avg[i], la.avg[i]);
+}
+
+void
+sched_loadavg(unsigned long avg[3])
+{
+	for (int i = 0; i < 3; i++)
+		avg[i] = READ_ONCE(loadavg.avg[i]);
 }

@@ -41,6 +41,12 @@ sched_nr_threads(void)
 	return nthreads;
 }
 
+int
+sched_last_tid(void)
+{
+	return READ_ONCE(next_tid) - 1;
+}
+
 static void
 thread_register(struct thread *t, bool with_tid)
 {
@@ -264,4 +270,31 @@ thread_reaper_start(void)
 {
 	if (!thread_create_detached(reaper, NULL, "reaper"))
 		panic("cannot start the reaper thread");
+}
+
+/*
+ * For the load average and /proc/stat: threads runnable or running (the
+ * idle threads aside), and threads of user processes in an uninterruptible
+ * sleep.  Kernel threads that wait for work (the reaper, the flusher) sleep
+ * uninterruptibly too, but they are idle, not waiting on a resource, so
+ * they are left out, as Linux leaves out its TASK_IDLE threads.
+ */
+void
+sched_count_active(unsigned *running, unsigned *blocked)
+{
+	unsigned r = 0, b = 0;
+
+	spin_lock(&all_lock);
+	list_for_each(n, &all_threads) {
+		struct thread *t = list_entry(n, struct thread, all_node);
+		int st = READ_ONCE(t->state);
+
+		if (st == T_RUNNABLE && t->tid != 0)
+			r++;
+		else if (st == T_BLOCKED && t->proc)
+			b++;
+	}
+	spin_unlock(&all_lock);
+	*running = r;
+	*blocked = b;
 }

@@ -4,15 +4,22 @@
  * the lock-order checker.
  *
  * The inversion scenario runs every thread on one CPU, so that only
- * priorities decide who runs: L (FIFO 10) takes a mutex and computes for
- * 50 ms of CPU inside it; H (FIFO 30) then blocks on the mutex; M (FIFO
- * 20), which needs no lock, computes for 300 ms.  With inheritance L runs
- * at 30 while H waits, so the order of events is L unlocks, H gets the
- * lock, M finishes: H's wait is bounded by L's critical section.  Without
- * it (MUTEX_NO_PI) M keeps L off the CPU, and the order becomes M
- * finishes, L unlocks, H gets the lock: H waited for a thread of lower
- * priority that never touched its lock.  The orders are asserted, not the
- * times.
+ * priorities decide who runs: L (FIFO 10) takes a mutex and computes
+ * inside it; H (FIFO 30) then blocks on the mutex; M (FIFO 20), which
+ * needs no lock, computes for 300 ms.  With inheritance L runs at 30 while
+ * H waits, so the order of events is L unlocks, H gets the lock, M
+ * finishes: H's wait is bounded by L's critical section.  Without it
+ * (MUTEX_NO_PI) M keeps L off the CPU, and the order becomes M finishes,
+ * L unlocks, H gets the lock: H waited for a thread of lower priority that
+ * never touched its lock.  The orders are asserted, not the times.
+ *
+ * L computes until the orchestrator has seen H waiting and started M (the
+ * `go` flag), and only then for a last 10 ms.  An earlier version let L
+ * compute for a fixed 50 ms from the start; under an emulator on a busy
+ * host the virtual CPU can be descheduled for longer than that while the
+ * clock runs on, so L finished, H came and went, and the orchestrator,
+ * polling for "H waits", waited for ever with every CPU idle.  A poll must
+ * only ever wait for a state that, once reached, stays until it is seen.
  */
 #include "core/ktest.h"
 #include "core/ktests/sched_helpers.h"
@@ -32,7 +39,7 @@
 
 static struct {
 	struct mutex m;
-	volatile int seq, l_locked, l_unlock, h_got, m_done;
+	volatile int seq, l_locked, go, l_unlock, h_got, m_done;
 } inv;
 
 static void
@@ -40,9 +47,20 @@ inv_low(void *arg)
 {
 	mutex_lock(&inv.m);
 	inv.l_locked = 1;
-	kt_burn_cpu(50 * MS);
+	while (!inv.go)             /* computing, never sleeping: it needs the CPU */
+		arch_cpu_relax();
+	kt_burn_cpu(10 * MS);
 	inv.l_unlock = kt_event(&inv.seq);
 	mutex_unlock(&inv.m);
+}
+
+/* Sleep-poll until *flag is set; false after about 10 s (a lost thread). */
+static bool
+kt_wait_flag(volatile int *flag)
+{
+	for (int i = 0; i < 10000 && !*flag; i++)
+		sched_sleep_ns(MS, false);
+	return *flag;
 }
 
 static void
@@ -69,19 +87,21 @@ run_inversion(bool pi)
 	struct sched_thread_info info;
 
 	mutex_init_flags(&inv.m, "ktest_inversion", pi ? 0 : MUTEX_NO_PI);
-	inv.seq = inv.l_locked = inv.l_unlock = inv.h_got = inv.m_done = 0;
+	inv.seq = inv.l_locked = inv.go = inv.l_unlock = inv.h_got = inv.m_done = 0;
 	/* We orchestrate from the same CPU, above everyone. */
 	sched_set_affinity(current(), cpu);
 	sched_setscheduler(current(), SCHED_POLICY_FIFO, 50);
 	l = kt_spawn(inv_low, NULL, "L", SCHED_POLICY_FIFO, 10, cpu);
-	while (l && !inv.l_locked)
-		sched_sleep_ns(MS, false);
+	if (l && !kt_wait_flag(&inv.l_locked))
+		printk(KERN_ERR "ktest:   L never took the mutex\n");
 	h = kt_spawn(inv_high, NULL, "H", SCHED_POLICY_FIFO, 30, cpu);
-	while (h && !mutex_has_waiters(&inv.m))
+	/* H waits until L is told to go on: this state cannot come and go unseen. */
+	for (int i = 0; h && i < 10000 && !mutex_has_waiters(&inv.m); i++)
 		sched_sleep_ns(MS, false);
 	if (l)
 		sched_thread_info(l, &info);
 	m = kt_spawn(inv_medium, NULL, "M", SCHED_POLICY_FIFO, 20, cpu);
+	inv.go = 1;
 	if (m)
 		thread_join(m);
 	if (h)
