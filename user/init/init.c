@@ -21,7 +21,8 @@
  *	(none)		run /bin/sh as a login shell on the console, and
  *			start a new one whenever it exits
  *
- *      keel.filter=PATTERN (same places) limits the user tests to PATTERN.
+ *      keel.filter=PATTERN (same places) limits the user tests to PATTERN;
+ *      keel.timeout=SECONDS gives each test that long (usertests -t).
  *   5. Reaps every orphan that is handed to it, forever.
  *
  * Started as any pid other than 1 (on a development machine) it changes
@@ -299,14 +300,19 @@ running_on_keel(void)
 static _Noreturn void
 run_user_tests(int argc, char **argv)
 {
-	char filter[256];
+	char filter[256], secs[16];
 	/* Keel frees what the tests used, so its leak check must come back to zero. */
-	char *targv[] = { USERTESTS, running_on_keel() ? "--leak-check=force" : "--leak-check",
-			  filter, NULL };
+	char *targv[6] = { USERTESTS, running_on_keel() ? "--leak-check=force" : "--leak-check" };
+	int n = 2;
 
-	if (lookup(argc, argv, "keel.filter", filter, sizeof(filter)) != 0)
-		targv[2] = NULL;
-	say("running %s%s%s", USERTESTS, targv[2] ? " " : "", targv[2] ? filter : "");
+	if (lookup(argc, argv, "keel.timeout", secs, sizeof(secs)) == 0) {
+		targv[n++] = "-t";
+		targv[n++] = secs;
+	}
+	if (lookup(argc, argv, "keel.filter", filter, sizeof(filter)) == 0)
+		targv[n++] = filter;
+	targv[n] = NULL;
+	say("running %s%s%s", USERTESTS, n > 2 ? " " : "", n > 2 ? targv[n - 1] : "");
 	int st = reap_until(spawn(targv, 0));
 	describe_status("usertests", st);
 	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)

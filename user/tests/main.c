@@ -253,6 +253,12 @@ run_helper(const char *name, int argc, char **argv)
 	return 127;
 }
 
+unsigned
+ut_timeout(void)
+{
+	return run.timeout;
+}
+
 static void
 usage(void)
 {

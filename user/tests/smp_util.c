@@ -85,6 +85,9 @@ smp_watchdog(unsigned seconds, const char *what)
 		alarm(0);
 		return;
 	}
+	/* Watchdogs are written for the default 10 s per test; scale with -t. */
+	if (ut_timeout() > 10)
+		seconds = seconds * ut_timeout() / 10;
 	snprintf(watchdog_msg, sizeof(watchdog_msg),
 		 "watchdog: %s did not finish in %u s (hang, deadlock or lost wakeup)\n",
 		 what, seconds);

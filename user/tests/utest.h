@@ -141,6 +141,9 @@ void ut_catch(int sig, int flags);		/* install the counting handler */
 /* The leak check (t_leak.c): asked for by --leak-check, with a baseline
  * taken before the first test. */
 extern int ut_leak_requested;
+/* Seconds each test may run (usertests -t; 10 unless told): a slow machine
+ * gets more, and a test's own watchdogs scale with it. */
+unsigned ut_timeout(void);
 void ut_leak_baseline(void);
 int ut_leak_final(char *why, size_t size);
 
