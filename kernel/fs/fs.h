@@ -74,6 +74,7 @@ struct poll_table;
 struct statfs;
 struct dir_context;
 struct cred;
+struct reclock_ctx;
 
 /* Attributes of a new inode: the VFS has applied the umask and setgid rules. */
 struct vfs_new {
@@ -204,6 +205,7 @@ struct inode {
 	struct timespec atime, mtime, ctime, btime;   /* [i] */
 	dev_t rdev;                     /* [I] device nodes */
 	void *pipe;                     /* [i] a FIFO's pipe while it is open */
+	struct reclock_ctx *reclocks;   /* record locks; reclock.c's lock guards it */
 	void *priv;                     /* the file system's */
 	struct list_node hash_node;     /* [h] in the inode cache, if hashed */
 };
