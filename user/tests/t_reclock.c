@@ -252,7 +252,7 @@ TEST(reclock_setlkw_waits_for_unlock, "F_SETLKW sleeps until the conflicting loc
 	ut_wait_signal(pid, SIGKILL);
 }
 
-TEST(reclock_edeadlk_two_processes, "two processes each waiting for the other's lock: one gets EDEADLK")
+TEST(reclock_edeadlk_two_processes, "two processes waiting for each other: one gets EDEADLK")
 {
 	int fd = open_file(), p[2];
 	char c;
