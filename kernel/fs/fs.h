@@ -136,6 +136,13 @@ struct inode_ops {
 	int (*setattr)(struct inode *ino, const struct iattr *ia);
 	/* Is the directory empty apart from . and ..?  => dir->lock held. */
 	bool (*is_empty)(struct inode *dir);
+	/*
+	 * Reserve storage for [off, off+len) of a regular file (fallocate(2));
+	 * mode is 0 (also extend the size) or FALLOC_FL_* bits, which it may
+	 * refuse with -EOPNOTSUPP.  NULL: fallocate gives -EOPNOTSUPP.
+	 * => ino->lock held.
+	 */
+	int (*fallocate)(struct inode *ino, int mode, uint64_t off, uint64_t len);
 };
 
 /*
