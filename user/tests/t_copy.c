@@ -183,7 +183,7 @@ TEST(copy_file_range_errors, "copy_file_range refuses flags, non-files, bad mode
 	CHECK_EQ(copy_file_range(src, NULL, dst, NULL, 0, 0), 0);
 }
 
-TEST(fallocate_extends_or_keeps_size, "fallocate reserves space; mode 0 extends, KEEP_SIZE does not")
+TEST(fallocate_extends_or_keeps_size, "fallocate reserves space; mode 0 extends, KEEP_SIZE not")
 {
 	int fd = CHECK_OK(open("f", O_RDWR | O_CREAT, 0644));
 	struct stat st;
