@@ -6,12 +6,12 @@
  * one), so holes cost nothing and read as zeros.  Writers hold the inode's
  * lock for the whole write; the data_lock spinlock is held only to look at
  * or change the tree, so copying to and from user memory happens with no
- * spinlock held.  A reader
- * takes a reference on the page it copies from, so a truncate running
- * meanwhile cannot free it under the copy.  The fault path (readpage)
- * takes only data_lock, never the inode's lock: a write whose source
- * buffer is a not-yet-touched mapping of the same file faults into
- * readpage while holding the inode lock, and must not deadlock.
+ * spinlock held.  A reader takes a reference on the page it copies from,
+ * so a truncate running meanwhile cannot free it under the copy.  The
+ * fault path (readpage) takes only data_lock, never the inode's lock: a
+ * write whose source buffer is a not-yet-touched mapping of the same file
+ * faults into readpage while holding the inode lock, and must not
+ * deadlock.
  */
 #include "fs/ramfs/ramfs.h"
 #include "fs/uio.h"
