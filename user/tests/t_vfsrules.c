@@ -89,7 +89,7 @@ TEST(sticky_dir_protects_names, "in a sticky directory only owners remove names;
 	CHECK_OK(unlink("d/theirs"));				/* root overrides */
 }
 
-TEST(root_overrides_modes, "root reads and writes any file and searches any directory, but runs only x")
+TEST(root_overrides_modes, "root reads, writes and searches anything, but runs only with an x bit")
 {
 	ut_need_root();
 	ut_write_file("f", "data");
@@ -150,7 +150,7 @@ creds_of(const char *path, char *buf, size_t size)
 	ut_wait_exit(pid, 0);
 }
 
-TEST(exec_honours_setuid_setgid, "exec of a set-ID program takes its owner and group as effective IDs")
+TEST(exec_honours_setuid_setgid, "exec of a set-ID program makes its owner and group effective")
 {
 	char out[64], want[64];
 
