@@ -480,28 +480,37 @@ reclock_get(struct inode *ino, const struct reclock *req, struct user_flock *fl)
 	return 0;
 }
 
-/* Fill in a request from the caller's struct flock.  => 0 or -errno. */
+/*
+ * Fill in a request from the caller's struct flock, checking in Linux's
+ * order: an OFD request's l_pid, the range, the type, the access mode.
+ * => 0 or -errno.
+ */
 static int
 make_request(struct file *f, int cmd, const struct user_flock *fl, struct reclock *req)
 {
 	bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
 	bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+	int r;
 
-	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && (get || fl->l_type != F_UNLCK))
+	if (get && fl->l_type != F_RDLCK && fl->l_type != F_WRLCK)
 		return -EINVAL;
 	if (ofd && fl->l_pid != 0)
 		return -EINVAL;
-	if (!get && fl->l_type == F_RDLCK && !(f->mode & FMODE_READ))
-		return -EBADF;
-	if (!get && fl->l_type == F_WRLCK && !(f->mode & FMODE_WRITE))
-		return -EBADF;
 	*req = (struct reclock){
 		.owner = ofd ? (const void *)f : (const void *)files_current(),
 		.ofd = ofd,
 		.pid = ofd ? -1 : (fs_upcalls.current_pid ? fs_upcalls.current_pid() : 0),
 		.type = fl->l_type,
 	};
-	return flock_range(f, fl, req);
+	if ((r = flock_range(f, fl, req)) != 0)
+		return r;
+	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK && fl->l_type != F_UNLCK)
+		return -EINVAL;
+	if (!get && fl->l_type == F_RDLCK && !(f->mode & FMODE_READ))
+		return -EBADF;
+	if (!get && fl->l_type == F_WRLCK && !(f->mode & FMODE_WRITE))
+		return -EBADF;
+	return 0;
 }
 
 /*

@@ -278,6 +278,43 @@ TEST(reclock_edeadlk_two_processes, "two processes waiting for each other: one g
 	CHECK_EQ(WEXITSTATUS(st), r == EDEADLK ? 0 : 2);
 }
 
+/* Hold byte `hold`, say so, then wait for byte `want`.  Exit 2 on EDEADLK. */
+static _Noreturn void
+hold_then_wait(int fd, int p, int hold, int want)
+{
+	CHECK_EQ(lk(fd, F_SETLK, F_WRLCK, hold, 1), 0);
+	ut_write_all(p, "x", 1);
+	int r = lk(fd, F_SETLKW, F_WRLCK, want, 1);
+	_exit(r == EDEADLK ? 2 : r);
+}
+
+TEST(reclock_edeadlk_three_processes, "a cycle through three waiting processes is found too")
+{
+	int fd = open_file(), p[2], deadlocks = 0;
+	char c[2];
+
+	CHECK_EQ(lk(fd, F_SETLK, F_WRLCK, 0, 1), 0);
+	CHECK_OK(pipe(p));
+	pid_t b = ut_fork();
+	if (b == 0)
+		hold_then_wait(fd, p[1], 1, 0);		/* B waits for the parent */
+	pid_t c2 = ut_fork();
+	if (c2 == 0)
+		hold_then_wait(fd, p[1], 2, 1);		/* C waits for B */
+	ut_read_exact(p[0], c, 2);
+	ut_msleep(150);		/* let both block */
+	int r = lk(fd, F_SETLKW, F_WRLCK, 2, 1);	/* the parent waits for C: a cycle */
+	CHECK(r == 0 || r == EDEADLK);
+	deadlocks += r == EDEADLK;
+	CHECK_OK(lk(fd, F_SETLK, F_UNLCK, 0, 0));	/* let B, then C, go on */
+	for (int i = 0; i < 2; i++) {
+		int st = ut_wait(i ? c2 : b);
+		CHECK(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 2));
+		deadlocks += WEXITSTATUS(st) == 2;
+	}
+	CHECK_EQ(deadlocks, 1);		/* whoever closed the cycle, and only it */
+}
+
 static void
 on_alarm(int sig)
 {
