@@ -231,4 +231,8 @@ TEST(fallocate_errors, "fallocate checks range, mode and descriptor in Linux's o
 	CHECK_ERR(fallocate(p[1], 0, 0, 10), ESPIPE);
 	CHECK_ERR(fallocate(null, 0, 0, 10), ENODEV);
 	CHECK_ERR(fallocate(fd, 0, 0x7fffffffffffff00LL, 0x1000), EFBIG);
+	/* A file system without the operation (procfs) cannot reserve space. */
+	int proc = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (proc >= 0)
+		CHECK_ERR(fallocate(proc, 0, 0, 10), EOPNOTSUPP);
 }
