@@ -298,11 +298,12 @@ TEST(reclock_edeadlk_three_processes, "a cycle through three waiting processes i
 	pid_t b = ut_fork();
 	if (b == 0)
 		hold_then_wait(fd, p[1], 1, 0);		/* B waits for the parent */
+	ut_read_exact(p[0], c, 1);			/* B holds byte 1 before C starts */
 	pid_t c2 = ut_fork();
 	if (c2 == 0)
 		hold_then_wait(fd, p[1], 2, 1);		/* C waits for B */
-	ut_read_exact(p[0], c, 2);
-	ut_msleep(150);		/* let both block */
+	ut_read_exact(p[0], c + 1, 1);
+	ut_msleep(150);		/* let both block (if not, one of them finds the cycle) */
 	int r = lk(fd, F_SETLKW, F_WRLCK, 2, 1);	/* the parent waits for C: a cycle */
 	CHECK(r == 0 || r == EDEADLK);
 	deadlocks += r == EDEADLK;
