@@ -17,7 +17,8 @@
  *
  * Locks: files->lock (a spinlock, a leaf) protects the arrays.  Closing
  * takes the file out under the lock and drops it after, since the last
- * file_put may sleep.
+ * file_put may sleep.  Every close also drops the process's record locks
+ * on the file (close_file), since POSIX ties them to the process and file.
  */
 #include "fs/internal.h"
 #include "fs/vfs_ops.h"
@@ -105,6 +106,17 @@ files_get(struct files *t)
 	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * A descriptor of t that named f is gone: POSIX says the process's record
+ * locks on the file go with it, whichever descriptor took them.
+ */
+static void
+close_file(struct files *t, struct file *f)
+{
+	reclock_close(f, t);
+	file_put(f);
+}
+
 /* Drop a reference; the last one closes every file. */
 void
 files_put(struct files *t)
@@ -113,7 +125,7 @@ files_put(struct files *t)
 		return;
 	for (unsigned i = 0; i < t->size; i++)
 		if (t->fd[i] && t->fd[i] != FD_RESERVED)
-			file_put(t->fd[i]);
+			close_file(t, t->fd[i]);
 	kfree(t->fd);
 	kfree(t->cloexec);
 	kfree(t);
@@ -299,7 +311,7 @@ fd_close(struct files *t, int fd)
 	spin_unlock(&t->lock);
 	if (!f)
 		return -EBADF;
-	file_put(f);
+	close_file(t, f);
 	return 0;
 }
 
@@ -331,7 +343,7 @@ fd_dup_to(struct files *t, int oldfd, int newfd, int flags)
 	}
 	spin_unlock(&t->lock);
 	if (old)
-		file_put(old);
+		close_file(t, old);
 	return r ? r : newfd;
 }
 
@@ -400,7 +412,7 @@ fd_close_range(struct files *t, unsigned first, unsigned last, unsigned flags)
 		return 0;
 	}
 	while ((f = take_next(t, &first, last, false)) != NULL)
-		file_put(f);
+		close_file(t, f);
 	return 0;
 }
 
@@ -412,7 +424,7 @@ files_close_on_exec(struct files *t)
 	struct file *f;
 
 	while ((f = take_next(t, &fd, FILES_MAX, true)) != NULL)
-		file_put(f);
+		close_file(t, f);
 }
 
 /* select's limit: the slots the table has now. */

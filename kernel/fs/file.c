@@ -75,6 +75,7 @@ file_put(struct file *f)
 		return;
 	if (f->flocked)
 		flock_release(f);
+	reclock_release_file(f);
 	if (f->ops && f->ops->release && !(f->mode & FMODE_PATH))
 		f->ops->release(f->inode, f);
 	file_discard(f);

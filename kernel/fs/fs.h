@@ -74,6 +74,7 @@ struct poll_table;
 struct statfs;
 struct dir_context;
 struct cred;
+struct reclock_ctx;
 
 /* Attributes of a new inode: the VFS has applied the umask and setgid rules. */
 struct vfs_new {
@@ -135,6 +136,13 @@ struct inode_ops {
 	int (*setattr)(struct inode *ino, const struct iattr *ia);
 	/* Is the directory empty apart from . and ..?  => dir->lock held. */
 	bool (*is_empty)(struct inode *dir);
+	/*
+	 * Reserve storage for [off, off+len) of a regular file (fallocate(2));
+	 * mode is 0 (also extend the size) or FALLOC_FL_* bits, which it may
+	 * refuse with -EOPNOTSUPP.  NULL: fallocate gives -EOPNOTSUPP.
+	 * => ino->lock held.
+	 */
+	int (*fallocate)(struct inode *ino, int mode, uint64_t off, uint64_t len);
 };
 
 /*
@@ -204,6 +212,7 @@ struct inode {
 	struct timespec atime, mtime, ctime, btime;   /* [i] */
 	dev_t rdev;                     /* [I] device nodes */
 	void *pipe;                     /* [i] a FIFO's pipe while it is open */
+	struct reclock_ctx *reclocks;   /* record locks; reclock.c's lock guards it */
 	void *priv;                     /* the file system's */
 	struct list_node hash_node;     /* [h] in the inode cache, if hashed */
 };

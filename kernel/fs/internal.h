@@ -122,6 +122,13 @@ void file_discard(struct file *f);
 /* ---- flock.c: the last close of a description drops its flock() lock. */
 void flock_release(struct file *f);
 
+/* ---- reclock.c: POSIX record locks (fcntl F_GETLK, F_SETLK, F_OFD_*) */
+long reclock_fcntl(int fd, struct file *f, int cmd, unsigned long arg);
+/* A descriptor of f in table t closed: t's POSIX locks on the file go (POSIX). */
+void reclock_close(struct file *f, struct files *t);
+/* The last close of a description: its OFD locks go. */
+void reclock_release_file(struct file *f);
+
 /* ---- perm.c */
 /* May the caller write to things on this mount?  => 0 or -EROFS. */
 int mnt_want_write(const struct path *p);

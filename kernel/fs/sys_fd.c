@@ -135,7 +135,7 @@ do_fcntl(int fd, struct file *f, int cmd, unsigned long arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return -ENOSYS;     /* FIXME: record locks are not implemented yet */
+		return reclock_fcntl(fd, f, cmd, arg);
 	default:
 		return -EINVAL;
 	}

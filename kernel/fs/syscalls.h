@@ -47,6 +47,12 @@ long sys_ioctl(int fd, unsigned cmd, unsigned long arg);
 /* flock.c */
 long sys_flock(int fd, int op);
 
+/* sendfile.c, fallocate.c */
+long sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
+long sys_copy_file_range(int fd_in, int64_t *off_in, int fd_out, int64_t *off_out, size_t len,
+			 unsigned flags);
+long sys_fallocate(int fd, int mode, int64_t off, int64_t len);
+
 /* sys_open.c */
 long sys_open(const char *path, int flags, uint32_t mode);
 long sys_openat(int dirfd, const char *path, int flags, uint32_t mode);

@@ -102,6 +102,8 @@ struct fs_upcalls {
 	void (*temp_sigmask)(uint64_t mask);
 	/* The caller's RLIMIT_NOFILE; NULL: FILES_MAX. */
 	unsigned (*nofile_limit)(void);
+	/* The caller's process ID, for F_GETLK's l_pid; NULL: 0. */
+	int (*current_pid)(void);
 };
 
 #define FILES_LIMIT_MAX 1024

@@ -446,9 +446,9 @@ commit_exec(struct proc *p, struct mm *mm, struct file *f, const char *path,
 	} else {
 		kfree(exe);
 	}
-	if ((fi->mode & S_ISUID) && !fi->noexec_mount)
+	if ((fi->mode & S_ISUID) && !fi->nosuid_mount)
 		p->cred.euid = p->cred.suid = p->cred.fsuid = fi->uid;
-	if ((fi->mode & S_ISGID) && (fi->mode & S_IXGRP) && !fi->noexec_mount)
+	if ((fi->mode & S_ISGID) && (fi->mode & S_IXGRP) && !fi->nosuid_mount)
 		p->cred.egid = p->cred.sgid = p->cred.fsgid = fi->gid;
 	pt->fs_base = pt->gs_base = 0;
 	pt->altstack_sp = pt->altstack_size = 0;
@@ -505,8 +505,8 @@ exec_file(struct exec_args *a, const char *path, struct trap_frame *tf, int dept
 		r = -ENOMEM;
 		goto out;
 	}
-	r = build_image(mm, f, &ei, a, a->execfn, (fi.mode & (S_ISUID | S_ISGID)) != 0,
-			&entry, &sp);
+	r = build_image(mm, f, &ei, a, a->execfn,
+			(fi.mode & (S_ISUID | S_ISGID)) != 0 && !fi.nosuid_mount, &entry, &sp);
 	if (!r)
 		r = exec_stop_other_threads(p);
 	if (r) {

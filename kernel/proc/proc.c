@@ -270,6 +270,7 @@ upcall_nofile_limit(void)
 
 static int upcall_pgrp(void) { return current_proc() ? current_proc()->pgid : 0; }
 static int upcall_sid(void) { return current_proc() ? current_proc()->sid : 0; }
+static int upcall_pid(void) { return current_proc() ? current_proc()->pid : 0; }
 static bool
 upcall_is_leader(void)
 {
@@ -296,6 +297,7 @@ proc_init(void)
 	fs_upcalls.realtime = upcall_realtime;
 	fs_upcalls.temp_sigmask = upcall_temp_sigmask;
 	fs_upcalls.nofile_limit = upcall_nofile_limit;
+	fs_upcalls.current_pid = upcall_pid;
 }
 
 static void

@@ -16,8 +16,9 @@
  *	UT_SKIP_STATUS (77)	SKIP name: reason
  *	anything else		FAIL name: reason (the message, the signal, ...)
  *
- * A child still running after the time limit (default 10 s) is killed with
- * its whole process group and fails.  The last line is a summary,
+ * A child still running after the time limit (default 10 s; UT_LONG tests
+ * get UT_LONG_FACTOR times as long) is killed with its whole process group
+ * and fails.  The last line is a summary,
  * "usertests: N passed, N failed, N skipped"; the exit status is 1 when a
  * test failed and 2 when no test matched.
  */
@@ -132,12 +133,12 @@ child_run(const struct utest *t, int result_w, const char *dir)
 
 /* Wait for the test child, killing its process group at the time limit. */
 static int
-wait_child(pid_t pid)
+wait_child(pid_t pid, unsigned limit)
 {
 	int status;
 
 	timed_out = 0;
-	alarm(run.timeout);
+	alarm(limit);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return -1;
@@ -149,6 +150,13 @@ wait_child(pid_t pid)
 	alarm(0);
 	kill(-pid, SIGKILL);	/* grandchildren the test left behind */
 	return status;
+}
+
+/* A test's time limit in seconds. */
+static unsigned
+limit_of(const struct utest *t)
+{
+	return t->flags & UT_LONG ? run.timeout * UT_LONG_FACTOR : run.timeout;
 }
 
 static void
@@ -163,7 +171,7 @@ verdict(const struct utest *t, int status, const char *msg)
 	} else {
 		run.failed++;
 		if (timed_out)
-			printf("FAIL %s: timed out after %u s%s%s\n", t->name, run.timeout,
+			printf("FAIL %s: timed out after %u s%s%s\n", t->name, limit_of(t),
 			       msg[0] ? "; " : "", msg);
 		else if (msg[0])
 			printf("FAIL %s: %s\n", t->name, msg);
@@ -220,7 +228,7 @@ run_one(const struct utest *t)
 		return;
 	}
 	setpgid(pid, pid);
-	int status = wait_child(pid);
+	int status = wait_child(pid, limit_of(t));
 	read_message(p[0], msg, sizeof(msg));
 	close(p[0]);
 	verdict(t, status, msg);

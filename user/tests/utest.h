@@ -39,6 +39,8 @@ struct utest {
 
 /* Flags of a test. */
 #define UT_LAST 1u		/* run after every other test (the leak check) */
+#define UT_LONG 2u		/* a long run (fsx): its limit is UT_LONG_FACTOR times -t */
+#define UT_LONG_FACTOR 12
 
 struct uhelper {
 	const char *name;

@@ -2,15 +2,16 @@
 /*
  * ramfs file contents: pages from the frame allocator in a page tree.
  *
- * A page exists only where something was written, so holes cost nothing
- * and read as zeros.  Writers hold the inode's lock for the whole write;
- * the data_lock spinlock is held only to look at or change the tree, so
- * copying to and from user memory happens with no spinlock held.  A reader
- * takes a reference on the page it copies from, so a truncate running
- * meanwhile cannot free it under the copy.  The fault path (readpage)
- * takes only data_lock, never the inode's lock: a write whose source
- * buffer is a not-yet-touched mapping of the same file faults into
- * readpage while holding the inode lock, and must not deadlock.
+ * A page exists only where something was written (or fallocate reserved
+ * one), so holes cost nothing and read as zeros.  Writers hold the inode's
+ * lock for the whole write; the data_lock spinlock is held only to look at
+ * or change the tree, so copying to and from user memory happens with no
+ * spinlock held.  A reader takes a reference on the page it copies from,
+ * so a truncate running meanwhile cannot free it under the copy.  The
+ * fault path (readpage) takes only data_lock, never the inode's lock: a
+ * write whose source buffer is a not-yet-touched mapping of the same file
+ * faults into readpage while holding the inode lock, and must not
+ * deadlock.
  */
 #include "fs/ramfs/ramfs.h"
 #include "fs/uio.h"
@@ -20,6 +21,7 @@
 #include "mm/pmm.h"
 #include "mm/slab.h"
 #include "uapi/errno.h"
+#include "uapi/falloc.h"
 #include "uapi/fcntl.h"
 
 /* A regular file's data. */
@@ -296,3 +298,37 @@ const struct file_ops ramfs_file_ops = {
 	.getpage = ramfs_getpage,
 	.readpage = ramfs_readpage,
 };
+
+/*
+ * fallocate: give every page of the range its frame now.  Pages past the
+ * end (FALLOC_FL_KEEP_SIZE) stay zero until a write lands there, since
+ * nothing can write beyond the size without moving it, and a truncate
+ * frees them as it frees any page past the end.  If memory runs out, the
+ * pages made past the end are given back and the call fails with ENOSPC.
+ * => ino->lock held.
+ */
+int
+ramfs_fallocate(struct inode *ino, int mode, uint64_t off, uint64_t len)
+{
+	struct ramfs_file *rf = rf_of(ino);
+	uint64_t first = off / PAGE_SIZE, last = (off + len - 1) / PAGE_SIZE;
+
+	if (mode & ~FALLOC_FL_KEEP_SIZE)
+		return -EOPNOTSUPP;
+	if (last - first + 1 > pmm_free_pages())
+		return -ENOSPC;     /* hopeless: do not empty the machine first */
+	for (uint64_t i = first; i <= last; i++) {
+		if (!page_for_write(rf, ino, i)) {
+			ramfs_file_resize(ino, ino->size);
+			return -ENOSPC;
+		}
+	}
+	spin_lock(&rf->data_lock);
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > ino->size)
+		ino->size = off + len;
+	ino->blocks = rf->pages.count * (PAGE_SIZE / 512);
+	spin_unlock(&rf->data_lock);
+	if (!(mode & FALLOC_FL_KEEP_SIZE))
+		inode_touch(ino, ATTR_MTIME | ATTR_CTIME);
+	return 0;
+}

@@ -399,6 +399,7 @@ static const struct inode_ops ramfs_dir_iops = {
 
 static const struct inode_ops ramfs_file_iops = {
 	.setattr = ramfs_setattr,
+	.fallocate = ramfs_fallocate,
 };
 
 static const struct inode_ops ramfs_link_iops = {

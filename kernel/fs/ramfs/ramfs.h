@@ -47,6 +47,8 @@ int ramfs_file_init(struct inode *ino);
 void ramfs_file_free(struct inode *ino);
 /* Change the size: drop pages past it, zero the tail of the last one.  => ino->lock held. */
 void ramfs_file_resize(struct inode *ino, uint64_t size);
+/* fallocate: mode 0 and FALLOC_FL_KEEP_SIZE.  => ino->lock held. */
+int ramfs_fallocate(struct inode *ino, int mode, uint64_t off, uint64_t len);
 
 /* ramfs.c */
 /* A new inode (with its storage) for nw; parent is ".." of a directory. */
