@@ -190,7 +190,8 @@ write_batch(struct e2vol *v, struct e2i *e, struct pcache_page **pages, unsigned
 		return -ENOMEM;
 	b->n = 0;
 	for (unsigned i = 0; i < n && !r; i++)
-		r = write_page(v, e, pages[i], b);
+		if (!pages[i]->busy)    /* a write is copying into it: next time */
+			r = write_page(v, e, pages[i], b);
 	/* Link what was written even after an error; what was not stays reserved. */
 	l = b->n ? ext2_data_link(v->fs, e->nr, b->lblk, b->pblk, b->n, e->size) : 0;
 	if (l)
@@ -200,6 +201,8 @@ write_batch(struct e2vol *v, struct e2i *e, struct pcache_page **pages, unsigned
 	 * on the console and goes to fsync): retrying forever helps nobody.
 	 */
 	for (unsigned i = 0; i < n; i++) {
+		if (pages[i]->busy)
+			continue;
 		if (!l)
 			memset(pages[i]->reserved, 0, sizeof(pages[i]->reserved));
 		pcache_clean(&e->pc, pages[i]);

@@ -65,26 +65,32 @@ e2_read(struct file *f, struct uio *u, uint64_t *pos)
 	return done;
 }
 
-/* The frame for a write of [off, off + n) of page index, dirty and with blocks reserved. */
-static void *
-frame_for_write(struct e2vol *v, struct e2i *e, uint64_t index, uint32_t off, uint32_t n,
-		int *err)
+/*
+ * The page for a write of [off, off + n) of page index: dirty, with blocks
+ * reserved, and held (busy) until the copy into it is done, so write-back
+ * leaves it alone meanwhile: the file's size does not cover the new bytes
+ * yet, and write-back would take the page's reservations for a tail past
+ * the end.
+ */
+static struct pcache_page *
+page_for_write(struct e2vol *v, struct e2i *e, uint64_t index, uint32_t off, uint32_t n,
+	       int *err)
 {
 	struct pcache_page *pg;
-	void *data = NULL;
 
 	mutex_lock(&v->lock);
 	*err = ext2_readonly(v->fs) ? -EROFS : 0;
 	pg = *err ? NULL : e2_page_get(v, e, index, true, err);
-	if (pg && !(*err = e2_page_reserve(v, e, pg, off, off + n))) {
+	if (pg && (*err = e2_page_reserve(v, e, pg, off, off + n))) {
+		pcache_release(&e->pc, pg);
+		pg = NULL;
+	}
+	if (pg) {
 		pcache_dirty(&e->pc, pg);
 		e2i_mark_dirty(v, e);
-		data = pcache_get_data(pg);
 	}
-	if (pg)
-		pcache_release(&e->pc, pg);
 	mutex_unlock(&v->lock);
-	return data;
+	return pg;
 }
 
 /* One page's worth of a write.  => bytes copied or -errno.  => ino->lock held. */
@@ -93,22 +99,22 @@ write_chunk(struct e2vol *v, struct e2i *e, struct inode *ino, struct uio *u, ui
 {
 	uint32_t off = pos % PAGE, n = (uint32_t)MIN((uint64_t)(PAGE - off), uio_resid(u));
 	int err;
-	void *data = frame_for_write(v, e, pos / PAGE, off, n, &err);
+	struct pcache_page *pg = page_for_write(v, e, pos / PAGE, off, n, &err);
 	long r;
 
-	if (!data)
+	if (!pg)
 		return err;
-	r = uio_copy_in(u, (uint8_t *)data + off, n);
-	pcache_put_data(data);
-	if (r > 0) {
-		mutex_lock(&v->lock);
-		if (pos + (uint64_t)r > e->size) {
-			e->size = pos + (uint64_t)r;
-			ino->size = e->size;
-		}
-		e->attr_dirty = true;
-		mutex_unlock(&v->lock);
+	/* The page cannot go meanwhile: it is busy, and truncate needs ino->lock. */
+	r = uio_copy_in(u, (uint8_t *)pg->data + off, n);
+	mutex_lock(&v->lock);
+	if (r > 0 && pos + (uint64_t)r > e->size) {
+		e->size = pos + (uint64_t)r;
+		ino->size = e->size;
 	}
+	if (r > 0)
+		e->attr_dirty = true;
+	pcache_release(&e->pc, pg);
+	mutex_unlock(&v->lock);
 	return r;
 }
 

@@ -11,6 +11,7 @@
  * data until it is closed, as Unix promises.
  */
 #include "fs/ext2fs/ext2fs.h"
+#include "core/printk.h"
 #include "lib/string.h"
 #include "uapi/errno.h"
 #include "uapi/fcntl.h"
@@ -20,6 +21,27 @@ static uint32_t
 nr_of(const struct inode *ino)
 {
 	return (uint32_t)ino->ino;
+}
+
+/*
+ * A directory found under a name in dir must name dir as its "..": any
+ * other answer means a hard link to a directory or a loop in the tree
+ * (a damaged volume), which would let a path walk go round for ever.
+ */
+static int
+check_subdir(struct e2vol *v, uint32_t dir, uint32_t nr)
+{
+	struct ext2_stat st;
+	uint32_t up = 0;
+	int r = ext2_getattr(v->fs, nr, &st);
+
+	if (r || !S_ISDIR(st.mode))
+		return r == -EIO ? e2_report(v, r) : r;
+	if (nr != dir && ext2_lookup(v->fs, nr, "..", 2, &up) == 0 && up == dir)
+		return 0;
+	pr_err("ext2: %s: directory %u is named in directory %u but its \"..\" is %u "
+	       "(a directory loop); run e2fsck\n", v->name, nr, dir, up);
+	return -EIO;
 }
 
 static struct inode *
@@ -32,6 +54,8 @@ e2_lookup(struct inode *dir, const char *name, size_t len)
 
 	mutex_lock(&v->lock);
 	r = ext2_lookup(v->fs, nr_of(dir), name, len, &nr);
+	if (!r)
+		r = check_subdir(v, nr_of(dir), nr);
 	if (r)
 		ino = ERR_PTR(r == -ENOENT || r == -ENAMETOOLONG ? r : e2_report(v, r));
 	else
