@@ -37,7 +37,10 @@ check_subdir(struct e2vol *v, uint32_t dir, uint32_t nr)
 
 	if (r || !S_ISDIR(st.mode))
 		return r == -EIO ? e2_report(v, r) : r;
-	if (nr != dir && ext2_lookup(v->fs, nr, "..", 2, &up) == 0 && up == dir)
+	r = ext2_lookup(v->fs, nr, "..", 2, &up);
+	if (r && r != -ENOENT)
+		return e2_report(v, r);         /* its first block is damaged: said so */
+	if (!r && nr != dir && up == dir)
 		return 0;
 	pr_err("ext2: %s: directory %u is named in directory %u but its \"..\" is %u "
 	       "(a directory loop); run e2fsck\n", v->name, nr, dir, up);
