@@ -103,7 +103,7 @@ void pcache_put_data(void *data);
 /* The frame's physical address with a reference (for a shared mapping). */
 paddr_t pcache_map_page(struct pcache_page *pg);
 
-/* Reclaim up to nr clean, unheld, unused pages of pc.  => how many went.  Any context that may spin. */
+/* Reclaim up to nr clean, unheld, unused pages of pc.  => how many went.  May not sleep. */
 unsigned pcache_shrink(struct pcache *pc, unsigned nr);
 /* Pages in every cache, and of those dirty. */
 uint64_t pcache_total_pages(void);

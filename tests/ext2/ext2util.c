@@ -79,8 +79,8 @@ mmap_write(const char *path)
 		return fail("pread");
 	for (size_t i = 0; i < sizeof(back); i++)
 		if (back[i] != (i < PAGE / 2 ? 'w' : pattern(i))) {
-			fprintf(stderr, "ext2util: byte %zu reads %#x after the mapping wrote it\n", i,
-				back[i]);
+			fprintf(stderr, "ext2util: byte %zu reads %#x after the mapping wrote it\n",
+				i, back[i]);
 			return 1;
 		}
 	close(fd);

@@ -6,7 +6,8 @@
 #   1. busybox workloads, errors and damaged disks (tests/ext2/ext2test.sh,
 #      ext2phase=1); the kernel's messages about the damage must be on the
 #      console, and nothing may panic;
-#   2. after the reboot, everything written is still there (ext2phase=2).
+#   2. after the reboot, everything written is still there (ext2phase=2);
+#   3. a damaged root disk: refused with a message, the kernel idles.
 # Between and after the boots the host judges the images with the
 # e2fsprogs tools: e2fsck -fn must find nothing, debugfs must list what the
 # workload left, and the guest's sort must agree with the host's.
@@ -91,5 +92,16 @@ said unknown-incompat "unsupported incompatible features"
 said unknown-ro-compat "unknown read-only-compatible features: mounted read-only"
 boot 2
 check debugfs-listing listing_matches
+
+# 3. A root that cannot be mounted (a damaged disk, type auto-detected): the
+#    kernel says so and stays idle, no panic; the harness ends the boot.
+log=$dir/boot-badroot.log
+timeout 30 qemu-system-x86_64 $ACCEL -m 256M -smp 1 -no-reboot -display none \
+	-serial "file:$log" -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$BUILD/keel32.elf" -append "console=ttyS0 root=/dev/vda" \
+	-drive "file=$dir/badmagic.img,if=virtio,format=raw,readonly=on" </dev/null
+check bad-root-says-why grep -aq "root: cannot mount vda as any disk file system" "$log"
+check bad-root-idles grep -aq "cannot mount the root file system (root=/dev/vda); the system is idle" "$log"
+check bad-root-no-panic sh -c "! grep -aq panic '$log'"
 grep -c '^PASS' "$out" | sed 's/^/ext2-disk: passed /'
 ! grep -q '^FAIL' "$out"

@@ -140,7 +140,8 @@ unreserve_from(struct e2vol *v, struct pcache_page *pg, unsigned from)
 		if (!pg->reserved[i])
 			continue;
 		if (ext2_data_unreserve(v->fs, pg->reserved[i]))
-			pr_warn("ext2: %s: cannot free reserved block %u\n", v->name, pg->reserved[i]);
+			pr_warn("ext2: %s: cannot free reserved block %u\n", v->name,
+				pg->reserved[i]);
 		pg->reserved[i] = 0;
 	}
 }

@@ -77,8 +77,6 @@ extern const struct super_ops e2_sops;
 int e2_report(struct e2vol *v, int err);
 /* Write back every dirty in-core inode and commit.  => vol->lock held. */
 int e2_sync_locked(struct e2vol *v);
-/* The data page write-back thread's view: start it once. */
-void e2_flusher_start(void);
 
 /* inode.c */
 /* The VFS inode for nr, referenced.  => vol->lock held. */
