@@ -99,7 +99,7 @@ log=$dir/boot-badroot.log
 timeout 30 qemu-system-x86_64 $ACCEL -m 256M -smp 1 -no-reboot -display none \
 	-serial "file:$log" -monitor none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$BUILD/keel32.elf" -append "console=ttyS0 root=/dev/vda" \
-	-drive "file=$dir/badmagic.img,if=virtio,format=raw,readonly=on" </dev/null
+	-drive "file=$dir/badmagic.img,if=virtio,format=raw,readonly=on" </dev/null 2>/dev/null
 check bad-root-says-why grep -aq "root: cannot mount vda as any disk file system" "$log"
 check bad-root-idles grep -aq "cannot mount the root file system (root=/dev/vda); the system is idle" "$log"
 check bad-root-no-panic sh -c "! grep -aq panic '$log'"
