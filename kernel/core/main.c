@@ -113,6 +113,24 @@ init_args(const char *path, char **argv, char **envp)
 	envp[ne] = NULL;
 }
 
+/*
+ * Without an initramfs, root= names the disk whose file system becomes
+ * "/" (rootfstype=, ro, rootwait and rootdelay= as on Linux).
+ */
+static int
+mount_root(void)
+{
+	const char *root = cmdline_get(&kernel_cmdline, "root");
+	long wait_s = cmdline_get_int(&kernel_cmdline, "rootdelay", 5);
+
+	if (boot_info.nmodules || !root)
+		return 0;
+	if (cmdline_has(&kernel_cmdline, "rootwait"))
+		wait_s = -1;
+	return vfs_mount_root(root, cmdline_get(&kernel_cmdline, "rootfstype"),
+			      cmdline_has(&kernel_cmdline, "ro"), wait_s);
+}
+
 /* Run the first user program; Linux's order of fallbacks. */
 static void
 run_init(void)
@@ -122,6 +140,11 @@ run_init(void)
 	const char *tries[] = { NULL, NULL, "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 	char *argv[INIT_MAX_ARGS], *envp[INIT_MAX_ARGS];
 
+	if (mount_root()) {
+		pr_err("Keel: cannot mount the root file system (root=%s); the system is idle.\n",
+		       cmdline_get(&kernel_cmdline, "root"));
+		return;
+	}
 	tries[0] = boot_info.nmodules ? (rdinit ? rdinit : "/init") : NULL;
 	tries[1] = init;
 	for (size_t i = 0; i < ARRAY_SIZE(tries); i++) {

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * devtmpfs: a ramfs the kernel fills with a node for every registered
- * character device, so "mount -t devtmpfs none /dev" gives a working /dev
+ * character device and every block device (disks and partitions), so "mount -t devtmpfs none /dev" gives a working /dev
  * without mknod.  There is one instance, shared by every mount (as on
  * Linux); it exists from boot, and a device registered later appears in it
  * at once.  Users may add, remove and rename nodes in it like in any
  * tmpfs.
  */
+#include "block/blk.h"
 #include "fs/chrdev.h"
 #include "fs/internal.h"
 #include "fs/ramfs/ramfs.h"
@@ -18,13 +19,13 @@
 
 static struct super_block *dev_sb;     /* [I] after devtmpfs_register */
 
-/* Create one node in the root of devtmpfs through the dentry cache. */
+/* One node (mode: type and permissions) in the root of devtmpfs, through the dcache. */
 static void
-devtmpfs_node(const char *name, uint32_t mode, dev_t dev)
+devtmpfs_mknode(const char *name, uint32_t mode, dev_t dev)
 {
 	struct dentry *root = dev_sb->root, *d;
 	struct inode *dir = d_inode(root), *ino;
-	struct vfs_new nw = { S_IFCHR | (mode & 07777), 0, 0, dev };
+	struct vfs_new nw = { mode, 0, 0, dev };
 	size_t len = strlen(name);
 
 	mutex_lock(&dir->lock);
@@ -35,6 +36,22 @@ devtmpfs_node(const char *name, uint32_t mode, dev_t dev)
 	if (!IS_ERR(d))
 		dput(d);
 }
+
+/* A character device's node. */
+static void
+devtmpfs_node(const char *name, uint32_t mode, dev_t dev)
+{
+	devtmpfs_mknode(name, S_IFCHR | (mode & 07777), dev);
+}
+
+/* A block device's node, as the block layer announces each disk and partition. */
+static void
+devtmpfs_blkdev(struct blkdev *d, void *arg)
+{
+	devtmpfs_mknode(d->name, S_IFBLK | 0600, MKDEV(d->major, d->minor));
+}
+
+static struct blkdev_listener blk_listener = { .added = devtmpfs_blkdev };
 
 /* chrdev_for_each's callback: one node. */
 static void
@@ -67,4 +84,5 @@ devtmpfs_register(void)
 	vfs_register_fs(&devtmpfs_type);
 	chrdev_for_each(devtmpfs_node_each, NULL);
 	chrdev_set_listener(devtmpfs_node);
+	blkdev_listen(&blk_listener);
 }

@@ -184,6 +184,8 @@ struct super_ops {
 	void (*release_inode)(struct inode *ino);
 	int (*statfs)(struct super_block *sb, struct statfs *st);
 	int (*sync_fs)(struct super_block *sb);
+	/* mount -o remount: MS_RDONLY in flags or not.  NULL: nothing to do. */
+	int (*remount)(struct super_block *sb, unsigned long flags);
 	/* The last mount of sb went away: free what the file system holds. */
 	void (*put_super)(struct super_block *sb);
 };

@@ -16,6 +16,7 @@ void file_init(void);
 void ramfs_register(void);
 int ramfs_make_rootfs(struct super_block **out);
 void devtmpfs_register(void);
+void ext2fs_register(void);
 void anon_init(void);
 void fs_ctx_init_kernel(void);
 
@@ -50,6 +51,10 @@ int mount_umount(struct mount *m, bool lazy);
 int mount_move(struct mount *m, const struct path *at);
 int mount_snapshot(struct mount **out, int max);
 void mount_set_flags(struct mount *m, unsigned flags, bool bind);
+/* m (mounted on the rootfs's "/") becomes the root of the tree: init's "/". */
+void mount_set_tree_root(struct mount *m);
+/* Up to max registered types that mount block devices.  => how many. */
+int vfs_dev_fs_types(const struct fs_type **out, int max);
 void mount_lock_acquire(void);
 void mount_lock_release(void);
 long d_path(const struct path *p, const struct path *root, char *buf, size_t size,

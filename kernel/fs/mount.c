@@ -68,6 +68,22 @@ vfs_find_fs(const char *name)
 	return found;
 }
 
+/* The types that mount block devices, in registration order (root's auto-detection). */
+int
+vfs_dev_fs_types(const struct fs_type **out, int max)
+{
+	int n = 0;
+
+	spin_lock(&mount_lock);
+	for (struct list_node *l = fs_types.next; l != &fs_types && n < max; l = l->next) {
+		struct fs_type *t = list_entry(l, struct fs_type, node);
+		if (t->requires_dev)
+			out[n++] = t;
+	}
+	spin_unlock(&mount_lock);
+	return n;
+}
+
 /* One "nodev\tname" or "\tname" line per registered type (/proc/filesystems). */
 int
 vfs_for_each_fs_type(void *ctx, int (*pr)(void *, const char *, ...))
@@ -427,7 +443,7 @@ mount_forget_locked(struct mount *m)
 /*
  * umount: take m (and, with MNT_DETACH, every mount below it) out of the
  * tree.  The caller holds one reference to m, from the lookup of its path.
- * => 0, -EBUSY (in use, or mounts below it), -EINVAL (the root).
+ * => 0, -EBUSY (in use, mounts below it, or the root), -EINVAL (detached).
  */
 int
 mount_umount(struct mount *m, bool lazy)
@@ -436,9 +452,14 @@ mount_umount(struct mount *m, bool lazy)
 	struct path old;
 
 	spin_lock(&mount_lock);
-	if (m == root_mount || (m->flags & MNT_DETACHED)) {
+	if (m->flags & MNT_DETACHED) {
 		spin_unlock(&mount_lock);
 		return -EINVAL;
+	}
+	if (m == root_mount) {
+		/* As on Linux: "/" is always busy (umount -r then remounts it read-only). */
+		spin_unlock(&mount_lock);
+		return -EBUSY;
 	}
 	if (!lazy && m->refcount > 2) {          /* the tree's and the caller's */
 		spin_unlock(&mount_lock);
@@ -556,6 +577,19 @@ mount_snapshot(struct mount **out, int max)
 	}
 	spin_unlock(&mount_lock);
 	return n;
+}
+
+/*
+ * The disk's file system, mounted on the rootfs's "/", becomes the root of
+ * the tree, as on Linux after prepare_namespace: new processes start in
+ * it, and umount refuses it.  The rootfs stays underneath, unreachable.
+ */
+void
+mount_set_tree_root(struct mount *m)
+{
+	spin_lock(&mount_lock);
+	root_mount = m;
+	spin_unlock(&mount_lock);
 }
 
 /* remount: new per-mount flags (MNT_*); SB_RDONLY follows MNT_RDONLY unless bind is set. */

@@ -95,6 +95,23 @@ pt_insert(struct page_tree *t, uint64_t index, void *item)
 	return 0;
 }
 
+/* Take the item at index out; empty nodes are left for pt_truncate. */
+void *
+pt_remove(struct page_tree *t, uint64_t index)
+{
+	void **node = t->root, *item;
+
+	if (index >= span(t->height))
+		return NULL;
+	for (unsigned level = t->height; node && level > 1; level--)
+		node = node[slot(index, level)];
+	if (!node || !(item = node[slot(index, 1)]))
+		return NULL;
+	node[slot(index, 1)] = NULL;
+	t->count--;
+	return item;
+}
+
 /* Drop items >= from below node (covering [base, base + span(level))).  => node now empty. */
 static bool
 trunc_node(struct page_tree *t, void **node, unsigned level, uint64_t base, uint64_t from,

@@ -24,6 +24,8 @@ struct page_tree {
 void *pt_lookup(const struct page_tree *t, uint64_t index);
 /* Store item (non-NULL) at a free index.  => 0, -ENOMEM, -EFBIG. */
 int pt_insert(struct page_tree *t, uint64_t index, void *item);
+/* Remove the item at index; => it, or NULL when there was none.  Nodes stay. */
+void *pt_remove(struct page_tree *t, uint64_t index);
 /* Remove every item at index >= from, calling drop(item, arg) on each; free empty nodes. */
 void pt_truncate(struct page_tree *t, uint64_t from, void (*drop)(void *item, void *arg),
 		 void *arg);

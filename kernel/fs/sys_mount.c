@@ -118,7 +118,12 @@ vfs_mount(const char *source, const char *target, const char *type, unsigned lon
 	if (r)
 		return r;
 	if (flags & MS_REMOUNT) {
+		struct super_block *sb = at.mnt->sb;
+
 		r = at.dentry == at.mnt->root ? 0 : -EINVAL;
+		/* The file system first: going read-only writes everything back. */
+		if (r == 0 && !(flags & MS_BIND) && sb->ops->remount)
+			r = sb->ops->remount(sb, flags);
 		if (r == 0)
 			mount_set_flags(at.mnt, mnt_flags_of(flags), flags & MS_BIND);
 	} else if (flags & MS_BIND) {

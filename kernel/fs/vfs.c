@@ -20,6 +20,7 @@ vfs_init(void)
 	dcache_init();                     /* the dentry hash */
 	file_init();                       /* open files; file-backed mappings */
 	ramfs_register();                  /* "ramfs", "tmpfs" */
+	ext2fs_register();                 /* "ext2", on block devices */
 	if (ramfs_make_rootfs(&sb) || mount_attach(sb, NULL, 0, "rootfs"))
 		panic("vfs: cannot mount the root file system");
 	fs_ctx_init_kernel();              /* root and cwd of kernel threads */

@@ -23,6 +23,13 @@ struct timespec;
 void vfs_init(void);
 /* Unpack a newc cpio archive into the root file system.  => 0 or -errno. */
 int initramfs_unpack(const void *data, size_t len);
+/*
+ * Mount the disk named root ("/dev/vda1" or "vda1") as "/" (fs.h's
+ * rootfstype, or every disk file system in turn when NULL), waiting up to
+ * wait_s seconds for it to appear (-1: for ever), and devtmpfs on its
+ * /dev.  Says on the console what went wrong.  => 0 or -errno.
+ */
+int vfs_mount_root(const char *root, const char *fstype, bool rdonly, long wait_s);
 
 /* Open files from inside the kernel.  => file or ERR_PTR(-errno). */
 struct file *vfs_open_kernel(const char *path, int flags, int mode);

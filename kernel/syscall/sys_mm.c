@@ -7,6 +7,7 @@
 #include "syscall/sys_mm.h"
 #include "arch/arch.h"
 #include "fs/vfs.h"
+#include "fs/vfs_ops.h"
 #include "mm/slab.h"
 #include "mm/usercopy.h"
 #include "mm/vm.h"
@@ -86,21 +87,62 @@ sys_mincore(uint64_t addr, uint64_t len, uint8_t *uvec)
 	return r;
 }
 
+#define MSYNC_MAX_FILES 16
+
+/* The files behind the shared file mappings in [addr, end), referenced. */
+static int
+shared_files(struct mm *mm, uint64_t addr, uint64_t end, struct file **out, int max)
+{
+	int n = 0;
+
+	mutex_lock(&mm->lock);
+	for (uint64_t va = addr; va < end && n < max;) {
+		struct vma *v = vma_find(mm, va);
+
+		if (!v) {
+			va += PAGE_SIZE;
+			continue;
+		}
+		if (v->file && (v->flags & VM_SHARED)) {
+			file_get(v->file);
+			out[n++] = v->file;
+		}
+		va = v->end;
+	}
+	mutex_unlock(&mm->lock);
+	return n;
+}
+
+/*
+ * msync: a shared file mapping's pages are the file's own page-cache pages,
+ * so MS_SYNC is an fsync of each file mapped in the range.  MS_ASYNC asks
+ * for nothing more than what write-back does anyway.
+ */
 long
 sys_msync(uint64_t addr, uint64_t len, int flags)
 {
+	struct file *files[MSYNC_MAX_FILES];
 	uint8_t probe;
+	long r = 0;
+	int n;
 
 	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
-	/*
-	 * Private mappings have nothing to write back, and shared file
-	 * mappings do not exist yet: only check that the range is mapped.
-	 */
 	if (len && vm_mincore(current()->mm, addr, PAGE_SIZE, &probe))
 		return -ENOMEM;
-	return 0;
+	if (!(flags & MS_SYNC) || !len || addr + len < addr)
+		return 0;
+	n = shared_files(current()->mm, addr, ALIGN_UP(addr + len, PAGE_SIZE), files,
+			 MSYNC_MAX_FILES);
+	for (int i = 0; i < n; i++) {
+		long e = file_fsync(files[i], false);
+
+		if (e && e != -EINVAL && !r)
+			r = e;          /* -EINVAL: a file with nothing to write back */
+		file_put(files[i]);
+	}
+	return r;
 }
 
 long

@@ -55,7 +55,13 @@ struct ext2_env {
 struct ext2_fs;
 
 /* ext2_mount flags */
-#define EXT2_MOUNT_RDONLY 0x1
+#define EXT2_MOUNT_RDONLY  0x1
+/*
+ * The caller keeps regular files' data itself (a page cache, see data.c):
+ * truncate then never reads or writes a data block (it leaves zeroing the
+ * tail of the last block to the caller).
+ */
+#define EXT2_MOUNT_EXTDATA 0x2
 
 /*
  * Mount: read and check the superblock and group descriptors.  On a bad
@@ -67,6 +73,13 @@ struct ext2_fs;
 int ext2_mount(struct ext2_fs **out, struct ext2_io *io, const struct ext2_env *env,
 	       unsigned flags, const char **msg) __must_check;
 int ext2_unmount(struct ext2_fs *fs);
+/*
+ * Switch between read-only and read-write (flags: EXT2_MOUNT_RDONLY or
+ * not).  Going read-only writes everything back and marks the volume clean
+ * as unmount does; going read-write is refused (-EROFS) for a volume with
+ * unknown read-only-compatible features.
+ */
+int ext2_remount(struct ext2_fs *fs, unsigned flags, const char **msg);
 /* Write back the superblock and group descriptors, then flush the device. */
 int ext2_sync(struct ext2_fs *fs);
 
@@ -195,4 +208,27 @@ int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	       uint32_t *orphan);
 int ext2_rename(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen,
 		uint32_t ndir, const char *nname, size_t nlen, uint32_t *orphan);
+/* RENAME_EXCHANGE: the two names (both must exist) swap the inodes they name. */
+int ext2_exchange(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen,
+		  uint32_t ndir, const char *nname, size_t nlen);
 int ext2_inode_free(struct ext2_fs *fs, uint32_t ino);
+
+/*
+ * File data kept by the caller (a page cache; see data.c for the write
+ * order).  Regular files only.  None of these ends with a commit of the
+ * free counts: call ext2_sync at the caller's own commit points.
+ */
+/* Map n logical blocks from first on (0: a hole). */
+int ext2_data_map(struct ext2_fs *fs, uint32_t ino, uint32_t first, unsigned n, uint32_t *pblk);
+/* Allocate a block for lblk (a hole) near goal (0: ext2 chooses), without linking it. */
+int ext2_data_reserve(struct ext2_fs *fs, uint32_t ino, uint32_t lblk, uint32_t goal,
+		      uint32_t *pblk) __must_check;
+/* Free a reserved block that was never linked. */
+int ext2_data_unreserve(struct ext2_fs *fs, uint32_t pblk);
+/* Link reserved blocks (their data already written); the size grows to size if larger. */
+int ext2_data_link(struct ext2_fs *fs, uint32_t ino, const uint32_t *lblk, const uint32_t *pblk,
+		   unsigned n, uint64_t size) __must_check;
+/* Grow the recorded size to size (never shrinks) and set mtime and ctime (0: leave). */
+int ext2_data_update(struct ext2_fs *fs, uint32_t ino, uint64_t size, uint32_t mtime);
+uint64_t ext2_max_file_size(const struct ext2_fs *fs);
+uint32_t ext2_block_size(const struct ext2_fs *fs);

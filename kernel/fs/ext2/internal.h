@@ -15,6 +15,7 @@
 #define EXT2_FS_RDONLY   0x1   /* mounted read-only (asked for, or forced) */
 #define EXT2_FS_FILETYPE 0x2   /* directory entries carry a file type */
 #define EXT2_FS_WASCLEAN 0x4   /* s_state said "clean" when we mounted */
+#define EXT2_FS_EXTDATA  0x8   /* the caller keeps regular files' data (data.c) */
 
 /* Locks: none; the caller serializes all calls on one ext2_fs. */
 struct ext2_fs {
@@ -119,6 +120,8 @@ uint32_t ext2_block_goal(struct ext2_fs *fs, uint32_t ino, const struct ext2_ino
 			 uint32_t lblk);
 
 /* Building the block map (map_write.c). */
+int ext2_new_chain(struct ext2_fs *fs, struct ext2_inode *in, const uint32_t *idx, int n,
+		   uint32_t target, uint32_t goal, uint32_t *top);
 int ext2_bmap_set(struct ext2_fs *fs, struct ext2_inode *in, uint32_t lblk, uint32_t pblk,
 		  uint32_t goal);
 int ext2_block_append(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t lblk,

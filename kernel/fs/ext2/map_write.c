@@ -25,10 +25,11 @@ ext2_add_sectors(struct ext2_fs *fs, struct ext2_inode *in, int nblocks)
 /*
  * Allocate n new indirect blocks forming a chain that ends at target:
  * new block k gets target's path index idx[k].  Returns the top one.
+ * With target 0 the chain ends in an all-zero indirect block (data.c).
  */
-static int
-new_chain(struct ext2_fs *fs, struct ext2_inode *in, const uint32_t *idx, int n, uint32_t target,
-	  uint32_t goal, uint32_t *top)
+int
+ext2_new_chain(struct ext2_fs *fs, struct ext2_inode *in, const uint32_t *idx, int n,
+	       uint32_t target, uint32_t goal, uint32_t *top)
 {
 	uint32_t blks[3], child = target;
 	uint32_t *buf = NULL;
@@ -86,7 +87,9 @@ set_below(struct ext2_fs *fs, struct ext2_inode *in, uint32_t blk, const uint32_
 			break;
 		}
 		if (!*slot) {
-			if (!(err = new_chain(fs, in, &off[level + 1], depth - level, pblk, goal, &top))) {
+			err = ext2_new_chain(fs, in, &off[level + 1], depth - level, pblk, goal,
+					     &top);
+			if (!err) {
 				*slot = top;
 				err = ext2_bwrite(fs, blk, buf);
 			}
@@ -117,7 +120,7 @@ ext2_bmap_set(struct ext2_fs *fs, struct ext2_inode *in, uint32_t lblk, uint32_t
 	}
 	if (in->i_block[off[0]])
 		return set_below(fs, in, in->i_block[off[0]], off, depth, pblk, goal);
-	if ((err = new_chain(fs, in, &off[1], depth, pblk, goal, &top)))
+	if ((err = ext2_new_chain(fs, in, &off[1], depth, pblk, goal, &top)))
 		return err;
 	in->i_block[off[0]] = top;
 	return 0;

@@ -93,7 +93,7 @@ begin_writing(struct ext2_fs *fs, const char **msg)
 	struct ext2_super *sb = &fs->sb;
 	uint32_t free_blocks = 0, free_inodes = 0;
 
-	if (!(fs->gdt_dirty = ext2_alloc(fs, fs->gdt_blocks)))
+	if (!fs->gdt_dirty && !(fs->gdt_dirty = ext2_alloc(fs, fs->gdt_blocks)))
 		return -ENOMEM;
 	memset(fs->gdt_dirty, 0, fs->gdt_blocks);
 	fs->flags &= ~EXT2_FS_RDONLY;
@@ -107,6 +107,7 @@ begin_writing(struct ext2_fs *fs, const char **msg)
 	}
 	sb->s_free_blocks_count = free_blocks;
 	sb->s_free_inodes_count = free_inodes;
+	fs->flags &= ~EXT2_FS_WASCLEAN;
 	if ((sb->s_state & EXT2_VALID_FS) && !(sb->s_state & EXT2_ERROR_FS))
 		fs->flags |= EXT2_FS_WASCLEAN;
 	else
@@ -131,6 +132,8 @@ ext2_mount(struct ext2_fs **out, struct ext2_io *io, const struct ext2_env *env,
 		msg = &dummy;
 	if ((err = ext2_load(&fs, io, env, msg)))
 		return err;
+	if (flags & EXT2_MOUNT_EXTDATA)
+		fs->flags |= EXT2_FS_EXTDATA;
 	if (!(flags & EXT2_MOUNT_RDONLY) && !(fs->sb.s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP)) {
 		if (!io->write) {
 			*msg = "ext2: the device cannot be written: mounted read-only";
@@ -144,17 +147,53 @@ ext2_mount(struct ext2_fs **out, struct ext2_io *io, const struct ext2_env *env,
 	return 0;
 }
 
+/* Stop writing: everything to disk, and the state found at mount back. */
+static int
+end_writing(struct ext2_fs *fs)
+{
+	if (fs->flags & EXT2_FS_RDONLY)
+		return 0;
+	if (fs->flags & EXT2_FS_WASCLEAN)
+		fs->sb.s_state |= EXT2_VALID_FS;
+	fs->sb_dirty = true;
+	return ext2_sync(fs);
+}
+
 int
 ext2_unmount(struct ext2_fs *fs)
 {
-	int err = 0;
+	int err = end_writing(fs);
 
-	if (!(fs->flags & EXT2_FS_RDONLY)) {
-		if (fs->flags & EXT2_FS_WASCLEAN)
-			fs->sb.s_state |= EXT2_VALID_FS;
-		fs->sb_dirty = true;
-		err = ext2_sync(fs);
-	}
 	ext2_release(fs);
+	return err;
+}
+
+int
+ext2_remount(struct ext2_fs *fs, unsigned flags, const char **msg)
+{
+	const char *dummy;
+	int err;
+
+	if (!msg)
+		msg = &dummy;
+	*msg = NULL;
+	if (flags & EXT2_MOUNT_RDONLY) {
+		if ((err = end_writing(fs)))
+			return err;
+		fs->flags |= EXT2_FS_RDONLY;
+		return 0;
+	}
+	if (!(fs->flags & EXT2_FS_RDONLY))
+		return 0;
+	if (fs->sb.s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP) {
+		*msg = "ext2: unknown read-only-compatible features: cannot write";
+		return -EROFS;
+	}
+	if (!fs->io->write) {
+		*msg = "ext2: the device cannot be written";
+		return -EROFS;
+	}
+	if ((err = begin_writing(fs, msg)))
+		fs->flags |= EXT2_FS_RDONLY;
 	return err;
 }

@@ -190,3 +190,110 @@ ext2_rename(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen, u
 		err = ext2_drop_link(fs, r.tino, &r.tgt, orphan);
 	return ext2_commit(fs, err);
 }
+
+/*
+ * RENAME_EXCHANGE, in the same spirit: every count goes up before the
+ * reference it counts appears and down only after it is gone.
+ *
+ *   1. a directory parent that gains a subdirectory: count +1
+ *   2. both inodes' counts +1 (each is about to be named twice)
+ *   3. the new name re-pointed at the source, then the old at the target
+ *   4. both counts -1
+ *   5. directories that changed parents: ".." re-pointed; then a parent
+ *      that lost a subdirectory: count -1
+ */
+struct xchg {
+	uint32_t dir[2], ino[2];       /* [0]: the old name's side, [1]: the new name's */
+	struct ext2_inode din[2], in[2];
+	bool isdir[2];
+};
+
+static int
+xchg_prepare(struct ext2_fs *fs, struct xchg *x, const char *const name[2], const size_t len[2])
+{
+	int err;
+
+	if ((err = ext2_check_writable(fs)))
+		return err;
+	for (int i = 0; i < 2; i++) {
+		if (ext2_is_dots(name[i], len[i]))
+			return -EINVAL;
+		if (len[i] > EXT2_NAME_LEN)
+			return -ENAMETOOLONG;
+		if ((err = ext2_read_dir_inode(fs, x->dir[i], &x->din[i])) ||
+		    (err = ext2_dir_find(fs, &x->din[i], name[i], len[i], &x->ino[i], NULL)) ||
+		    (err = ext2_inode_read(fs, x->ino[i], &x->in[i])))
+			return err;
+		if (x->ino[i] == x->dir[i])
+			return ext2_corrupt(fs, "directory entry names its own directory");
+		if (x->ino[i] == x->dir[1 - i])
+			return -EINVAL;         /* it would move below itself */
+		x->isdir[i] = EXT2_S_ISDIR(x->in[i].i_mode);
+	}
+	if (x->dir[0] == x->dir[1] || x->ino[0] == x->ino[1])
+		return 0;
+	/* A directory cannot go below itself. */
+	for (int i = 0; i < 2; i++)
+		if (x->isdir[i] && (err = check_not_below(fs, x->ino[i], x->dir[1 - i])))
+			return err;
+	return 0;
+}
+
+/* Add delta to the link count of inode ino (in), writing it. */
+static int
+count_add(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, int delta)
+{
+	in->i_links_count = (uint16_t)(in->i_links_count + delta);
+	in->i_ctime = ext2_now(fs);
+	return ext2_inode_store(fs, ino, in, false);
+}
+
+/* The directory side i gains (+1) or loses (-1) a subdirectory's "..". */
+static int
+parent_delta(struct xchg *x, int i)
+{
+	return (x->isdir[1 - i] ? 1 : 0) - (x->isdir[i] ? 1 : 0);
+}
+
+static int
+xchg_do(struct ext2_fs *fs, struct xchg *x, const char *const name[2], const size_t len[2])
+{
+	bool cross = x->dir[0] != x->dir[1];
+	int err = 0;
+
+	for (int i = 0; i < 2 && cross && !err; i++)
+		if (parent_delta(x, i) > 0)
+			err = count_add(fs, x->dir[i], &x->din[i], 1);
+	for (int i = 0; i < 2 && !err; i++)
+		err = count_add(fs, x->ino[i], &x->in[i], 1);
+	for (int i = 1; i >= 0 && !err; i--)
+		err = ext2_dir_retarget(fs, &x->din[i], name[i], len[i], x->ino[1 - i],
+					ext2_mode_to_ft(x->in[1 - i].i_mode));
+	for (int i = 0; i < 2 && !err; i++)
+		err = count_add(fs, x->ino[i], &x->in[i], -1);
+	for (int i = 0; i < 2 && cross && !err; i++)
+		if (x->isdir[i])
+			err = ext2_dir_retarget(fs, &x->in[i], "..", 2, x->dir[1 - i], EXT2_FT_DIR);
+	for (int i = 0; i < 2 && !err; i++) {
+		x->din[i].i_mtime = ext2_now(fs);
+		err = count_add(fs, x->dir[i], &x->din[i], cross ? MIN(parent_delta(x, i), 0) : 0);
+	}
+	return err;
+}
+
+int
+ext2_exchange(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen, uint32_t ndir,
+	      const char *nname, size_t nlen)
+{
+	const char *name[2] = { oname, nname };
+	const size_t len[2] = { olen, nlen };
+	struct xchg x;
+	int err;
+
+	memset(&x, 0, sizeof(x));
+	x.dir[0] = odir;
+	x.dir[1] = ndir;
+	if ((err = xchg_prepare(fs, &x, name, len)) || x.ino[0] == x.ino[1])
+		return err;
+	return ext2_commit(fs, xchg_do(fs, &x, name, len));
+}

@@ -167,7 +167,9 @@ ext2_shrink(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t si
 	ext2_set_isize(in, size);
 	if (!ext2_has_blocks(fs, in))
 		return ext2_inode_store(fs, ino, in, false);
-	if ((e = zero_tail(fs, in, size)))
+	/* With a page cache, the caller zeroes the tail in its page (ext2_mount). */
+	if (!((fs->flags & EXT2_FS_EXTDATA) && EXT2_S_ISREG(in->i_mode)) &&
+	    (e = zero_tail(fs, in, size)))
 		err = e;
 	if ((e = detach_top(fs, in, first, old)) && !err)
 		err = e;
