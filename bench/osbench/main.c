@@ -48,6 +48,7 @@ static const char *const osb_names[] = {
 	"file_create_write_unlink", "stat", "open_close",
 	"seq_write_fsync", "seq_read_cached", "seq_read_uncached",
 	"dir_create", "dir_scan", "dir_unlink",
+	"cpu_2proc_1cpu", "cpu_2proc_free", "cpu_parallel_2p",
 };
 
 static char osb_why[160];
@@ -285,6 +286,7 @@ main(int argc, char **argv)
 	osb_run_mem();
 	osb_run_file();
 	osb_run_dir();
+	osb_run_cpu();
 
 	printf("osbench: done\n");
 	return 0;

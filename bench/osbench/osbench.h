@@ -13,7 +13,8 @@
  *	skip <name> <reason>		not attempted, on request (--no-drop-caches)
  *	osbench: done
  *
- * Units: "us" is microseconds per operation, "MiB/s" is throughput.
+ * Units: "us" is microseconds per operation, "ms" milliseconds, "MiB/s"
+ * throughput, "x" a ratio of two of the run's own times.
  */
 #pragma once
 
@@ -78,3 +79,4 @@ void osb_run_thread(void);	/* b_thread.c: threads, futex, condvar */
 void osb_run_mem(void);		/* b_mem.c:    page faults, mmap */
 void osb_run_file(void);	/* b_file.c:   files, stat, sequential I/O */
 void osb_run_dir(void);		/* b_dir.c:    directories */
+void osb_run_cpu(void);		/* b_cpu.c:    two CPU-bound processes on one CPU and on all */
