@@ -296,6 +296,7 @@ proc_init(void)
 	fs_upcalls.realtime = upcall_realtime;
 	fs_upcalls.temp_sigmask = upcall_temp_sigmask;
 	fs_upcalls.nofile_limit = upcall_nofile_limit;
+	proc_oom_init();
 }
 
 static void
