@@ -132,9 +132,11 @@ kswapd_main(void *arg)
 		waitq_wake_all(&free_wq);
 		spin_lock(&kswapd_lock);
 		kswapd_awake = false;
-		/* Still short after progress: go again; stuck: poll slowly. */
-		if (!progress || !below_low())
-			waitq_sleep(&kswapd_wq, &kswapd_lock, progress ? 0 : 100 * WAIT_NS, false);
+		/* Nothing to do: sleep until poked.  Short and stuck: poll slowly. */
+		if (!below_low())
+			waitq_sleep(&kswapd_wq, &kswapd_lock, 0, false);
+		else if (!progress)
+			waitq_sleep(&kswapd_wq, &kswapd_lock, 100 * WAIT_NS, false);
 		kswapd_awake = true;
 		spin_unlock(&kswapd_lock);
 		VMR_INC(kswapd_wakeups);
