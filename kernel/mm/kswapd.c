@@ -46,6 +46,49 @@ static struct waitq free_wq = WAITQ_INIT(free_wq);       /* allocations wait her
 static bool kswapd_awake;                          /* [kswapd_lock] */
 static bool kswapd_running;
 static int (*oom_killer)(void);
+static unsigned (*shrinkers[VM_MAX_SHRINKERS])(unsigned);  /* [set once, before use] */
+static unsigned nshrinkers;                                /* [kswapd_lock] to add */
+
+int
+vm_add_shrinker(unsigned (*shrink)(unsigned nr))
+{
+	int err = -ENOSPC;
+
+	spin_lock(&kswapd_lock);
+	if (nshrinkers < VM_MAX_SHRINKERS) {
+		shrinkers[nshrinkers] = shrink;
+		__atomic_store_n(&nshrinkers, nshrinkers + 1, __ATOMIC_RELEASE);
+		err = 0;
+	}
+	spin_unlock(&kswapd_lock);
+	return err;
+}
+
+static unsigned
+shrink_caches(unsigned want)
+{
+	unsigned n = 0, count = __atomic_load_n(&nshrinkers, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < count && n < want; i++)
+		n += shrinkers[i](want - n);
+	return n;
+}
+
+/*
+ * One batch: half from the caches' clean pages (no I/O to give them up),
+ * the rest from the replacement policy, which may write to swap; whatever
+ * the policy could not find comes from the caches too.
+ */
+static unsigned
+reclaim_batch(unsigned want)
+{
+	unsigned n = shrink_caches(want / 2);
+
+	n += vm_reclaim_pages(want - n);
+	if (n < want)
+		n += shrink_caches(want - n);
+	return n;
+}
 
 void
 vm_set_oom_killer(int (*kill)(void))
@@ -111,7 +154,7 @@ balance(void)
 
 	refill_allocator();
 	while (free_now() < wm_high) {
-		unsigned n = vm_reclaim_pages(KSWAPD_BATCH);
+		unsigned n = reclaim_batch(KSWAPD_BATCH);
 
 		__atomic_add_fetch(&vmr_stats.pgsteal_kswapd, n, __ATOMIC_RELAXED);
 		refill_allocator();
@@ -189,7 +232,7 @@ vm_wait_for_pages(unsigned want)
 		 * stack), which the page buffer cannot serve: give the
 		 * allocator frames, from the buffer or by evicting.
 		 */
-		n = vm_reclaim_pages(want);
+		n = reclaim_batch(want);
 		__atomic_add_fetch(&vmr_stats.pgsteal_direct, n, __ATOMIC_RELAXED);
 		for (unsigned i = 0; i < want && vm_standby_release(); i++)
 			n++;

@@ -181,6 +181,16 @@ struct vm_cache_owner {
 void vm_cache_page_add(struct page *p);
 void vm_cache_page_remove(struct page *p);
 
+/*
+ * A cache that keeps its pages outside the replacement policy (the file
+ * systems' page cache, kernel/fs/pcache.c) offers them through a shrinker:
+ * shrink(nr) frees up to nr clean, unused pages and says how many.  It is
+ * called from kswapd and from allocations that wait for memory, with no
+ * lock held, and must not sleep.  Up to VM_MAX_SHRINKERS; => 0 or -ENOSPC.
+ */
+#define VM_MAX_SHRINKERS 4
+int vm_add_shrinker(unsigned (*shrink)(unsigned nr));
+
 /* Reclaim's counters and the state of memory, for /proc/vmstat and /proc/meminfo. */
 struct vm_reclaim_stats {
 	uint64_t pgfault, pgmajfault;
