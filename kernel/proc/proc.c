@@ -23,6 +23,7 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
+#include "sched/timer.h"
 #include "uapi/errno.h"
 
 #define TID_HASH 256
@@ -177,6 +178,35 @@ proc_thread_free(struct thread *t)
 	}
 }
 
+/*
+ * A fault that will kill its process (no handler) is worth a line on the
+ * console, as on Linux ("segfault at ..."): the shell says only "Segmentation
+ * fault".  At most ten lines in any five seconds, so a crashing loop cannot
+ * flood the log.
+ */
+static void
+report_fatal_fault(const struct trap_frame *tf, int sig)
+{
+	static uint64_t window_start;   /* [a] racy by design: a rate limit, not a count */
+	static unsigned in_window;
+	struct thread *t = current();
+	uint64_t now = time_ns();
+
+	if (t->proc->sighand->action[sig].handler != SIG_DFL)
+		return;
+	if (now - window_start > 5000000000ull) {
+		window_start = now;
+		in_window = 0;
+	}
+	if (++in_window > 10)
+		return;
+	pr_info("%s[%d]: %s at %llx ip %llx sp %llx error %llx (vector %llu)\n",
+		t->proc->comm, t->proc->pid, sig == SIGSEGV ? "segfault" : "fatal fault",
+		(unsigned long long)(tf->vector == T_PF ? t->fault_addr : 0),
+		(unsigned long long)tf->rip, (unsigned long long)tf->rsp,
+		(unsigned long long)tf->error, (unsigned long long)tf->vector);
+}
+
 /* A fault in user mode that the fault path could not resolve. */
 static void
 user_fault(struct trap_frame *tf)
@@ -213,6 +243,8 @@ user_fault(struct trap_frame *tf)
 		signal_force_fault(SIGSEGV, SI_KERNEL, 0);
 		break;
 	}
+	if (tf->vector == T_PF || tf->vector == T_GP || tf->vector == T_SS || tf->vector == T_NP)
+		report_fatal_fault(tf, tf->vector == T_PF && t->fault_bus ? SIGBUS : SIGSEGV);
 	signal_return_to_user(tf);
 }
 
