@@ -205,6 +205,7 @@ kernel_main_thread(void *arg)
 	const char *ktest = cmdline_get(&kernel_cmdline, "keel.ktest");
 
 	pci_init();                            /* enumerate the PCI buses */
+	vm_reclaim_start();                    /* kswapd: reclaim ahead of need */
 	blk_init();                            /* block layer: buffer-cache write-back */
 	virtio_blk_init();                     /* virtio disks: vda, vdb, ... */
 	ata_init();                            /* IDE disks: sda, sdb, ... */
@@ -235,6 +236,7 @@ kmain(uint32_t magic, uint32_t info_phys)
 	pmm_init();                            /* buddy allocator over free frames */
 	kmalloc_kernel_init();                 /* slab caches, kmalloc */
 	vm_init();                             /* VMA cache, the zero page */
+	vm_reclaim_init(cmdline_get(&kernel_cmdline, "keel.reclaim"));   /* page replacement */
 	vm_trap_init();                        /* page faults -> vm_fault() */
 	if (!boot_info.fb.text_mode)
 		fbcon_init(&boot_info.fb);     /* mirror the console on a framebuffer */

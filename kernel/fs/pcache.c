@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
+#include "mm/vm.h"
 #include "uapi/errno.h"
 
 /* Every cache, for reclaim.  Lock order: pcache_list_lock, then a cache's lock. */
@@ -35,6 +36,10 @@ pcache_init(struct pcache *pc)
 	spin_lock(&pcache_list_lock);
 	list_push_back(&pcache_list, &pc->node);
 	spin_unlock(&pcache_list_lock);
+	/* Memory pressure takes clean cached pages too (mm/kswapd.c). */
+	static bool offered;
+	if (!__atomic_exchange_n(&offered, true, __ATOMIC_ACQ_REL))
+		vm_add_shrinker(pcache_reclaim);
 }
 
 /* Free a page taken out of its tree.  => pc->lock held. */

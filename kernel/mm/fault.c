@@ -30,11 +30,19 @@
  *   5. Otherwise the PTE was already fine (another thread fixed it, or the
  *      TLB held a stale entry): flush the entry and retry.
  *
+ * A not-present PTE that holds a swap entry is read back in first (or found
+ * in the swap cache or the page buffer, mm/pageout.c), then step 4 applies
+ * to a write.  When a frame cannot be had, the fault returns -ENOMEM with
+ * mm->lock still held; vm_fault() drops the lock, waits for memory
+ * (mm/kswapd.c) and tries again, so that reclaim can take this address
+ * space's pages too.
+ *
  * Every change to a PTE of the running address space is followed by an
  * INVLPG of that page.
  */
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
+#include "mm/pageout.h"
 #include "mm/pmm.h"
 #include "mm/tlb.h"
 #include "arch/arch.h"
@@ -63,8 +71,8 @@ vm_zero_page_init(void)
 	pa_to_page(zero_page)->flags |= PG_ZERO;
 }
 
-static uint64_t
-pte_flags(const struct vma *v, bool writable)
+uint64_t
+vm_pte_prot(const struct vma *v, bool writable)
 {
 	uint64_t f = PTE_P | PTE_U;
 
@@ -95,42 +103,76 @@ fill_from_file(const struct vma *v, uint64_t va, void *page)
 	return 0;
 }
 
+/* A shared file mapping maps the file's own page: no copy. */
+static int
+fault_shared_file(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
+{
+	uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
+	struct page *p;
+	paddr_t pa;
+	int r;
+
+	if (!vm_file_ops.getpage)
+		return -EIO;
+	if ((r = vm_file_ops.getpage(v->file, off, &pa)) < 0)
+		return r;
+	p = pa_to_page(pa);
+	/* A page its cache lets reclaim take is reverse-mapped like a private one. */
+	if (p && (p->flags & PG_RECLAIMABLE) && (r = vm_page_mapped(mm, va, p))) {
+		page_put(p);
+		return r;
+	}
+	*pte = pa | vm_pte_prot(v, v->prot & VM_WRITE);
+	mm->rss++;
+	return 0;
+}
+
+/* A zeroed frame for a user page, or 0 (the caller returns -ENOMEM and waits). */
+static paddr_t
+user_frame(bool zero)
+{
+	paddr_t pa = vm_frame_alloc();
+
+	if (pa && zero)
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
 /* Step 3: nothing mapped yet. */
 static int
 fault_missing(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte,
 	      unsigned access)
 {
-	bool write = access & VM_WRITE;
+	bool write = access & VM_WRITE, writable;
 	paddr_t pa;
 	int r;
 
-	if (v->file && (v->flags & VM_SHARED)) {
-		/* A shared file mapping maps the file's own page: no copy. */
-		uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
-		if (!vm_file_ops.getpage)
-			return -EIO;
-		if ((r = vm_file_ops.getpage(v->file, off, &pa)) < 0)
-			return r;
-		*pte = pa | pte_flags(v, v->prot & VM_WRITE);
-		mm->rss++;
-		return 0;
-	}
+	if (v->file && (v->flags & VM_SHARED))
+		return fault_shared_file(mm, v, va, pte);
 	if (!v->file && !write && !(access & VM_FAULT_FORCE)) {
-		*pte = zero_page | pte_flags(v, false);
+		*pte = zero_page | vm_pte_prot(v, false);
 		vm_stats.zero_fill_faults++;
 		mm->rss++;
 		return 0;
 	}
-	pa = pmm_alloc_zeroed(0);
+	pa = user_frame(true);
 	if (!pa)
 		return -ENOMEM;
 	if (v->file && (r = fill_from_file(v, va, phys_to_virt(pa))) < 0) {
 		pmm_free(pa, 0);
 		return r;
 	}
+	writable = (v->prot & VM_WRITE) && (write || (v->flags & VM_SHARED));
+	/* Private pages are reclaimable; shared anonymous ones stay (mm/pageout.c). */
+	if (!(v->flags & VM_SHARED) && (r = vm_page_mapped(mm, va, pa_to_page(pa)))) {
+		pmm_free(pa, 0);
+		return r;
+	}
+	if (v->file && !writable && !(access & VM_FAULT_FORCE))
+		pa_to_page(pa)->flags |= PG_FILECLEAN;   /* may be dropped and read again */
 	if (!v->file)
 		vm_stats.zero_fill_faults++;
-	*pte = pa | pte_flags(v, (v->prot & VM_WRITE) && (write || (v->flags & VM_SHARED)));
+	*pte = pa | vm_pte_prot(v, writable);
 	mm->rss++;
 	return 0;
 }
@@ -140,26 +182,33 @@ static int
 fault_cow(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
 {
 	paddr_t old = *pte & PTE_ADDR, pa;
+	pte_t old_pte = *pte;
 	struct page *p = pa_to_page(old);
+	int r;
 
-	if (old != zero_page && __atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE) == 1) {
+	if (old != zero_page && vm_page_reuse(p)) {
+		p->flags &= ~PG_FILECLEAN;
 		*pte |= PTE_W;       /* the last sharer: reuse the frame */
 		vm_stats.cow_reuses++;
 		return 0;
 	}
-	pa = old == zero_page ? pmm_alloc_zeroed(0) : pmm_alloc(0);
+	pa = user_frame(old == zero_page);
 	if (!pa)
 		return -ENOMEM;
+	if (!(v->flags & VM_SHARED) && (r = vm_page_mapped(mm, va, pa_to_page(pa)))) {
+		pmm_free(pa, 0);
+		return r;
+	}
 	if (old == zero_page) {
 		vm_stats.zero_fill_faults++;
 	} else {
 		memcpy(phys_to_virt(pa), phys_to_virt(old), PAGE_SIZE);
 		vm_stats.cow_faults++;
 	}
-	*pte = pa | pte_flags(v, true);
+	*pte = pa | vm_pte_prot(v, true);
 	/* Other CPUs may still see the old frame: make them drop it first. */
 	tlb_flush_range(mm, va, va + PAGE_SIZE);
-	vm_put_frame(old);
+	vm_pte_dropped(mm, va, old_pte);
 	return 0;
 }
 
@@ -192,7 +241,7 @@ grow_stack(struct mm *mm, uint64_t addr)
 	return v;
 }
 
-static int
+int
 vm_fault_locked(struct mm *mm, uint64_t addr, unsigned access)
 {
 	uint64_t va = ALIGN_DOWN(addr, PAGE_SIZE);
@@ -206,6 +255,12 @@ vm_fault_locked(struct mm *mm, uint64_t addr, unsigned access)
 	pte = vm_pte(mm, va, true);
 	if (!pte)
 		return -ENOMEM;
+	if (pte_is_swap(*pte)) {
+		int r = vm_swap_fault(mm, va, pte, vm_pte_prot(v, false),
+				      (access & VM_WRITE) && (v->prot & VM_WRITE), false);
+		if (r)
+			return r;
+	}
 	if (!(*pte & PTE_P)) {
 		int r = fault_missing(mm, v, va, pte, access);
 		if (r)
@@ -223,86 +278,132 @@ vm_fault_locked(struct mm *mm, uint64_t addr, unsigned access)
 	return 0;
 }
 
+/*
+ * Run one fault, and with mm->lock held afterwards call done(arg) (which
+ * may use the page); short of memory, wait without the lock and try again.
+ */
+static int
+fault_and(struct mm *mm, uint64_t addr, unsigned access, void (*done)(struct mm *, void *),
+	  void *arg)
+{
+	swp_entry_t e = 0;
+	int r;
+
+	for (;;) {
+		mutex_lock(&mm->lock);
+		r = vm_fault_locked(mm, addr, access);
+		if (r == 0 && done)
+			done(mm, arg);
+		if (r == -EAGAIN) {     /* a swap read: do it without the lock */
+			pte_t *pte = vm_pte(mm, addr, false);
+			e = pte ? *pte : 0;
+		}
+		mutex_unlock(&mm->lock);
+		if (r == -EAGAIN && pte_is_swap(e))
+			r = vm_swap_prefetch(e);
+		if (r == -EAGAIN || (r == 0 && e)) {
+			e = 0;
+			continue;
+		}
+		if (r != -ENOMEM)
+			return r;
+		if ((r = vm_wait_for_memory()))
+			return r;
+	}
+}
+
 int
 vm_fault(struct mm *mm, uint64_t addr, unsigned access)
 {
-	int r;
-
 	if (addr >= USER_TOP)
 		return -EFAULT;
-	mutex_lock(&mm->lock);
-	r = vm_fault_locked(mm, addr, access);
-	mutex_unlock(&mm->lock);
-	return r;
+	VMR_INC(pgfault);
+	return fault_and(mm, addr, access, NULL, NULL);
 }
 
-void
-vm_populate(struct mm *mm, uint64_t addr, uint64_t len)
+int
+vm_populate_range(struct mm *mm, uint64_t addr, uint64_t len)
 {
 	for (uint64_t va = addr; va < addr + len; va += PAGE_SIZE) {
 		struct vma *v;
 		unsigned access = VM_READ;
+		int r;
 
 		mutex_lock(&mm->lock);
 		v = vma_find(mm, va);
 		if (v && (v->prot & VM_WRITE))
 			access = VM_WRITE;
-		if (v)
-			vm_fault_locked(mm, va, access);
 		mutex_unlock(&mm->lock);
+		if (!v)
+			continue;
+		if ((r = fault_and(mm, va, access, NULL, NULL)) && r != -EFAULT && r != -EACCES)
+			return r;
 	}
+	return 0;
+}
+
+void
+vm_populate(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	(void)vm_populate_range(mm, addr, len);
+}
+
+struct remote_copy {
+	uint64_t uaddr;
+	void *buf;
+	size_t n;
+	bool to_user;
+};
+
+static void
+remote_copy_page(struct mm *mm, void *arg)
+{
+	struct remote_copy *rc = arg;
+	pte_t *pte = vm_pte(mm, rc->uaddr, false);
+	uint8_t *page;
+
+	if (!pte || !(*pte & PTE_P))
+		return;
+	page = (uint8_t *)phys_to_virt(*pte & PTE_ADDR) + (rc->uaddr & (PAGE_SIZE - 1));
+	if (rc->to_user) {
+		struct page *p = pa_to_page(*pte & PTE_ADDR);
+
+		if (p)
+			p->flags &= ~PG_FILECLEAN;   /* no longer what the file holds */
+		memcpy(page, rc->buf, rc->n);
+		return;
+	}
+	memcpy(rc->buf, page, rc->n);
+}
+
+static int
+remote_copy(struct mm *mm, uint64_t uaddr, uint8_t *buf, size_t n, bool to_user)
+{
+	while (n) {
+		size_t chunk = MIN(n, (size_t)(PAGE_SIZE - (uaddr & (PAGE_SIZE - 1))));
+		struct remote_copy rc = { uaddr, buf, chunk, to_user };
+		unsigned access = to_user ? VM_WRITE | VM_FAULT_FORCE : VM_READ;
+		int r = fault_and(mm, uaddr, access, remote_copy_page, &rc);
+
+		if (r)
+			return r;
+		uaddr += chunk;
+		buf += chunk;
+		n -= chunk;
+	}
+	return 0;
 }
 
 int
 vm_write_remote(struct mm *mm, uint64_t uaddr, const void *src, size_t n)
 {
-	const uint8_t *s = src;
-
-	while (n) {
-		uint64_t off = uaddr & (PAGE_SIZE - 1);
-		size_t chunk = MIN(n, (size_t)(PAGE_SIZE - off));
-		pte_t *pte;
-		int r;
-
-		mutex_lock(&mm->lock);
-		r = vm_fault_locked(mm, uaddr, VM_WRITE | VM_FAULT_FORCE);
-		pte = r ? NULL : vm_pte(mm, uaddr, false);
-		if (pte)
-			memcpy((uint8_t *)phys_to_virt(*pte & PTE_ADDR) + off, s, chunk);
-		mutex_unlock(&mm->lock);
-		if (r)
-			return r;
-		uaddr += chunk;
-		s += chunk;
-		n -= chunk;
-	}
-	return 0;
+	return remote_copy(mm, uaddr, (uint8_t *)src, n, true);
 }
 
 int
 vm_read_remote(struct mm *mm, uint64_t uaddr, void *dst, size_t n)
 {
-	uint8_t *d = dst;
-
-	while (n) {
-		uint64_t off = uaddr & (PAGE_SIZE - 1);
-		size_t chunk = MIN(n, (size_t)(PAGE_SIZE - off));
-		pte_t *pte;
-		int r;
-
-		mutex_lock(&mm->lock);
-		r = vm_fault_locked(mm, uaddr, VM_READ);
-		pte = r ? NULL : vm_pte(mm, uaddr, false);
-		if (pte)
-			memcpy(d, (uint8_t *)phys_to_virt(*pte & PTE_ADDR) + off, chunk);
-		mutex_unlock(&mm->lock);
-		if (r)
-			return r;
-		uaddr += chunk;
-		d += chunk;
-		n -= chunk;
-	}
-	return 0;
+	return remote_copy(mm, uaddr, dst, n, false);
 }
 
 long
@@ -339,6 +440,10 @@ page_fault_trap(struct trap_frame *tf)
 		arch_irq_enable();
 	r = vm_fault(t->mm, addr, access);
 	if (r == 0)
+		return true;
+	/* Out of memory with a signal pending (the OOM killer's SIGKILL, perhaps):
+	 * user mode takes it on the way back; a kernel access fails. */
+	if (r == -EINTR && (tf->cs & 3))
 		return true;
 	t->fault_addr = addr;
 	t->fault_accerr = r == -EACCES;

@@ -24,12 +24,16 @@ reprotect_one(pte_t *pte, vaddr_t va, void *arg)
 	const struct vma *v = ((struct prot_ctx *)arg)->v;
 	paddr_t pa = *pte & PTE_ADDR;
 	struct page *p = pa_to_page(pa);
+	/* A page in the swap cache has the cache's reference too: it stays read-only. */
 	bool exclusive = p && !(p->flags & PG_ZERO) && p->refcount == 1;
 	bool w = (v->prot & VM_WRITE) && ((v->flags & VM_SHARED) || exclusive);
 
 	*pte &= ~(PTE_W | PTE_NX);
-	if (w)
+	if (w) {
 		*pte |= PTE_W;
+		if (p)
+			p->flags &= ~PG_FILECLEAN;   /* it may now differ from the file */
+	}
 	if (!(v->prot & VM_EXEC))
 		*pte |= PTE_NX;
 	if (!(v->prot & (VM_READ | VM_WRITE | VM_EXEC)))

@@ -9,6 +9,7 @@
  */
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
+#include "mm/pageout.h"
 #include "mm/pmm.h"
 #include "mm/tlb.h"
 #include "arch/arch.h"
@@ -36,6 +37,7 @@ move_one(pte_t *pte, vaddr_t va, void *arg)
 	}
 	*dst = *pte;
 	*pte = 0;
+	vm_pte_moved(mc->mm, va, (uint64_t)((int64_t)va + mc->delta), *dst);
 }
 
 /* Move the VMA [start, end) to new_start.  => mm->lock held */
@@ -52,7 +54,7 @@ move_vma(struct mm *mm, struct vma *v, uint64_t new_start)
 	n->pgoff = v->pgoff;
 	n->file_limit = v->file_limit;
 	v->file = NULL;   /* the reference moves to n */
-	paging_visit_range(mm->pml4, v->start, v->end, move_one, &mc);
+	paging_visit_entries(mm->pml4, v->start, v->end, move_one, &mc);
 	tlb_flush_range(mm, v->start, v->end);
 	vma_insert(mm, n);
 	unmap_range_locked(mm, v->start, v->end);
@@ -126,16 +128,6 @@ out:
 	return r;
 }
 
-static void
-zap_dontneed(pte_t *pte, vaddr_t va, void *arg)
-{
-	struct mm *mm = arg;
-
-	vm_put_frame(*pte & PTE_ADDR);
-	*pte = 0;
-	mm->rss--;
-}
-
 int
 vm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 {
@@ -158,11 +150,7 @@ vm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice)
 	for (v = vma_first_from(mm, addr); v && v->start < end; v = vma_next(v)) {
 		if ((advice == MADV_DONTNEED || advice == MADV_FREE) &&
 		    !(v->flags & (VM_LOCKED | VM_SHARED)))
-		{
-			paging_visit_range(mm->pml4, MAX(v->start, addr), MIN(v->end, end),
-					   zap_dontneed, mm);
-			tlb_flush_range(mm, MAX(v->start, addr), MIN(v->end, end));
-		}
+			vm_zap_range(mm, MAX(v->start, addr), MIN(v->end, end));
 	}
 	mutex_unlock(&mm->lock);
 	if (advice == MADV_WILLNEED)
@@ -194,6 +182,13 @@ vm_mincore(struct mm *mm, uint64_t addr, uint64_t len, uint8_t *vec)
 	return r;
 }
 
+/*
+ * mlock/munlock.  Locking marks the VMAs VM_LOCKED, faults every page in
+ * (writable ones for writing, so no copy-on-write is left to happen), and
+ * pins the pages for the replacement policy.  Unlocking only unpins: a page
+ * still locked through another mapping is found by reclaim, which pins it
+ * again (mm/pageout.c).  Only the mapped parts of the range are touched.
+ */
 int
 vm_lock_range(struct mm *mm, uint64_t addr, uint64_t len, bool lock)
 {
@@ -208,14 +203,57 @@ vm_lock_range(struct mm *mm, uint64_t addr, uint64_t len, bool lock)
 	if ((r = vm_split(mm, start)) || (r = vm_split(mm, end)))
 		goto out;
 	for (v = vma_first_from(mm, start); v && v->start < end; v = vma_next(v)) {
-		if (lock)
+		if (lock) {
 			v->flags |= VM_LOCKED;
-		else
+		} else {
 			v->flags &= ~VM_LOCKED;
+			vm_pin_range(mm, v->start, v->end, false);
+		}
 	}
 out:
 	mutex_unlock(&mm->lock);
-	if (!r && lock)
-		vm_populate(mm, start, end - start);
+	for (uint64_t at = start; !r && lock && at < end;) {
+		uint64_t lo, hi;
+
+		mutex_lock(&mm->lock);
+		v = vma_first_from(mm, at);
+		lo = v ? MAX(v->start, at) : end;
+		hi = v ? MIN(v->end, end) : end;
+		mutex_unlock(&mm->lock);
+		if (lo >= end)
+			break;
+		r = vm_populate_range(mm, lo, hi - lo);
+		if (r == 0) {
+			mutex_lock(&mm->lock);
+			vm_pin_range(mm, lo, hi, true);
+			mutex_unlock(&mm->lock);
+		}
+		at = hi;
+	}
+	return r == -EINTR ? -EAGAIN : r;
+}
+
+int
+vm_lock_all(struct mm *mm, int flags)
+{
+	int r = 0;
+
+	mutex_lock(&mm->lock);
+	if (flags & MCL_FUTURE)
+		mm->def_flags |= VM_LOCKED;
+	else
+		mm->def_flags &= ~VM_LOCKED;
+	mutex_unlock(&mm->lock);
+	if (flags & MCL_CURRENT)
+		r = vm_lock_range(mm, USER_MIN_ADDR, USER_TOP - USER_MIN_ADDR - PAGE_SIZE, true);
 	return r;
+}
+
+int
+vm_unlock_all(struct mm *mm)
+{
+	mutex_lock(&mm->lock);
+	mm->def_flags &= ~VM_LOCKED;
+	mutex_unlock(&mm->lock);
+	return vm_lock_range(mm, USER_MIN_ADDR, USER_TOP - USER_MIN_ADDR - PAGE_SIZE, false);
 }

@@ -16,6 +16,7 @@
  */
 #include "mm/vm.h"
 #include "mm/vm_internal.h"
+#include "mm/pageout.h"
 #include "mm/kmap.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
@@ -29,6 +30,9 @@
 
 static struct kmem_cache *vma_cache;
 struct vm_file_ops vm_file_ops;
+/* Every address space, for swapoff.  Order: a leaf (nothing is taken under it). */
+struct spinlock mm_list_lock = SPINLOCK_INIT("mm_list");
+struct list_node mm_list = LIST_INIT(mm_list);       /* [mm_list_lock] */
 
 void
 vm_set_file_ops(const struct vm_file_ops *ops)
@@ -141,37 +145,65 @@ vm_pte(struct mm *mm, uint64_t va, bool create)
 	return paging_walk(mm->pml4, va, create ? pt_alloc : NULL);
 }
 
-/* Drop the frame a PTE maps. */
-void
-vm_put_frame(paddr_t pa)
-{
-	struct page *p = pa_to_page(pa);
+/*
+ * Zapping a range clears its PTEs first, shoots down the TLBs, and only
+ * then lets go of the frames: until every CPU has dropped its translation,
+ * a frame may still be written through it, so it must not be reused yet.
+ * The cleared entries wait in a small batch; a full batch is flushed and
+ * released early.
+ */
+#define ZAP_BATCH 32
 
-	if (p && !(p->flags & PG_ZERO))
-		page_put(p);
+struct zap_ctx {
+	struct mm *mm;
+	unsigned n;
+	uint64_t lo, hi;            /* the range the batch's entries came from */
+	uint64_t va[ZAP_BATCH];
+	pte_t old[ZAP_BATCH];
+};
+
+static void
+zap_flush(struct zap_ctx *z)
+{
+	if (!z->n)
+		return;
+	tlb_flush_range(z->mm, z->lo, z->hi);
+	for (unsigned i = 0; i < z->n; i++)
+		vm_pte_dropped(z->mm, z->va[i], z->old[i]);
+	z->n = 0;
 }
 
 static void
 zap_one(pte_t *pte, vaddr_t va, void *arg)
 {
-	struct mm *mm = arg;
+	struct zap_ctx *z = arg;
 
-	vm_put_frame(*pte & PTE_ADDR);
+	if (z->n == ZAP_BATCH)
+		zap_flush(z);
+	if (z->n == 0)
+		z->lo = va;
+	z->hi = va + PAGE_SIZE;
+	z->va[z->n] = va;
+	z->old[z->n++] = *pte;
+	if (*pte & PTE_P)
+		z->mm->rss--;
 	*pte = 0;
-	mm->rss--;
 }
 
-/* Unmap and release the pages of [start, end).  => mm->lock held. */
+/* Unmap and release the pages (and swap slots) of [start, end).  => mm->lock held. */
+void
+vm_zap_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct zap_ctx z = { .mm = mm };
+
+	paging_visit_entries(mm->pml4, start, end, zap_one, &z);
+	zap_flush(&z);
+}
+
 static void
 zap_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-	paging_visit_range(mm->pml4, start, end, zap_one, mm);
-	/*
-	 * FIXME: the frames went back to the allocator before the other CPUs
-	 * dropped their translations; freeing after the shootdown would close
-	 * that window.
-	 */
-	tlb_flush_range(mm, start, end);
+	vm_zap_range(mm, start, end);
 }
 
 /* ---- splitting and merging ---- */
@@ -290,6 +322,9 @@ mm_create(void)
 	mm->users = 1;
 	mm->mmap_top = USER_MMAP_TOP;
 	mm->stack_top = USER_STACK_TOP;
+	spin_lock(&mm_list_lock);
+	list_push_back(&mm_list, &mm->all_node);
+	spin_unlock(&mm_list_lock);
 	return mm;
 }
 
@@ -299,11 +334,26 @@ mm_get(struct mm *mm)
 	__atomic_add_fetch(&mm->users, 1, __ATOMIC_RELAXED);
 }
 
+bool
+mm_tryget(struct mm *mm)
+{
+	int n = __atomic_load_n(&mm->users, __ATOMIC_RELAXED);
+
+	while (n > 0)
+		if (__atomic_compare_exchange_n(&mm->users, &n, n + 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
 static void
 mm_destroy(struct mm *mm)
 {
 	struct avl_node *n;
 
+	spin_lock(&mm_list_lock);
+	list_remove(&mm->all_node);
+	spin_unlock(&mm_list_lock);
 	while ((n = avl_first(&mm->vmas)) != NULL) {
 		struct vma *v = avl_entry(n, struct vma, node);
 		zap_range(mm, v->start, v->end);
@@ -339,13 +389,16 @@ struct fork_ctx {
 	int err;
 };
 
-/* Share one present page with the child; private writable pages go COW. */
+/*
+ * Share one page (or swap entry) with the child; private writable pages go
+ * COW.  A dirty bit moves to the frame's last writer: the parent keeps it.
+ */
 static void
 fork_one(pte_t *pte, vaddr_t va, void *arg)
 {
 	struct fork_ctx *fc = arg;
 	pte_t *cpte;
-	struct page *p;
+	int r;
 
 	if (fc->err)
 		return;
@@ -354,12 +407,17 @@ fork_one(pte_t *pte, vaddr_t va, void *arg)
 		fc->err = -ENOMEM;
 		return;
 	}
+	if ((r = vm_pte_forked(fc->child, va, *pte))) {
+		fc->err = r;
+		return;
+	}
+	if (!(*pte & PTE_P)) {
+		*cpte = *pte;         /* a swap entry: both now hold the slot */
+		return;
+	}
 	if (fc->cow)
 		*pte &= ~PTE_W;
 	*cpte = *pte & ~(PTE_A | PTE_D);
-	p = pa_to_page(*pte & PTE_ADDR);
-	if (p && !(p->flags & PG_ZERO))
-		page_get(p);
 	fc->child->rss++;
 }
 
@@ -374,22 +432,45 @@ fork_vma(struct mm *child, const struct vma *pv, struct mm *parent)
 	cv->file = pv->file;
 	cv->pgoff = pv->pgoff;
 	cv->file_limit = pv->file_limit;
+	cv->flags &= ~VM_LOCKED;    /* memory locks are not inherited (POSIX) */
 	if (cv->file && vm_file_ops.get)
 		vm_file_ops.get(cv->file);
 	vma_insert(child, cv);
 	fc.cow = !(pv->flags & VM_SHARED) && (pv->prot & VM_WRITE);
-	paging_visit_range(parent->pml4, pv->start, pv->end, fork_one, &fc);
+	paging_visit_entries(parent->pml4, pv->start, pv->end, fork_one, &fc);
 	return fc.err;
 }
 
+static struct mm *mm_fork_once(struct mm *parent, int *errp);
+
+/*
+ * Copying the page tables needs memory (tables, reverse-map items); when it
+ * is short, give up the half-made copy, wait for reclaim, and start again.
+ */
 struct mm *
 mm_fork(struct mm *parent)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		int err = 0;
+		struct mm *child = mm_fork_once(parent, &err);
+
+		/* Room for the tables and one reverse-map item per page, roughly. */
+		if (child || err != -ENOMEM || vm_wait_for_pages(512u << tries))
+			return child;
+	}
+	return NULL;
+}
+
+static struct mm *
+mm_fork_once(struct mm *parent, int *errp)
 {
 	struct mm *child = mm_create();
 	int err = 0;
 
-	if (!child)
+	if (!child) {
+		*errp = -ENOMEM;
 		return NULL;
+	}
 	mutex_lock(&parent->lock);
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
@@ -405,6 +486,7 @@ mm_fork(struct mm *parent)
 	tlb_flush_range(parent, 0, USER_TOP);
 	mutex_unlock(&parent->lock);
 	if (err) {
+		*errp = err;
 		mm_put(child);
 		return NULL;
 	}
@@ -511,6 +593,7 @@ vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 		vflags |= VM_NORESERVE;
 
 	mutex_lock(&mm->lock);
+	vflags |= mm->def_flags;
 	where = place_mapping(mm, addr, len, flags);
 	if (where < 0)
 		goto out;
@@ -534,7 +617,7 @@ vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
 	 * later shares exist in both processes.  FIXME: a shared memory object
 	 * would let these be lazy too.
 	 */
-	if ((flags & MAP_POPULATE) || ((vflags & VM_SHARED) && !v->file))
+	if ((flags & MAP_POPULATE) || (vflags & VM_LOCKED) || ((vflags & VM_SHARED) && !v->file))
 		vm_populate(mm, (uint64_t)where, len);
 	return where;
 out:
@@ -580,7 +663,7 @@ vm_brk(struct mm *mm, uint64_t newbrk)
 	if (newtop > oldtop) {
 		if (!range_free(mm, oldtop, newtop))
 			goto out;
-		v = vma_new(oldtop, newtop, VM_READ | VM_WRITE, VM_HEAP);
+		v = vma_new(oldtop, newtop, VM_READ | VM_WRITE, VM_HEAP | mm->def_flags);
 		if (!v)
 			goto out;
 		vma_insert(mm, v);
@@ -589,6 +672,11 @@ vm_brk(struct mm *mm, uint64_t newbrk)
 		goto out;
 	}
 	mm->brk = newbrk;
+	if ((mm->def_flags & VM_LOCKED) && newtop > oldtop) {
+		mutex_unlock(&mm->lock);
+		vm_populate(mm, oldtop, newtop - oldtop);   /* mlockall(MCL_FUTURE) */
+		return newbrk;
+	}
 out:
 	newbrk = mm->brk;
 	mutex_unlock(&mm->lock);

@@ -12,7 +12,14 @@ void vma_insert(struct mm *mm, struct vma *v);
 struct vma *vma_first_from(struct mm *mm, uint64_t addr);
 struct vma *vma_next(struct vma *v);
 pte_t *vm_pte(struct mm *mm, uint64_t va, bool create);
-void vm_put_frame(paddr_t pa);
+/* Clear [start, end): frames and swap slots go after the TLB shootdown.  => mm->lock held */
+void vm_zap_range(struct mm *mm, uint64_t start, uint64_t end);
+/* PTE bits for a page of v. */
+uint64_t vm_pte_prot(const struct vma *v, bool writable);
+/* One fault with mm->lock held (fault.c). */
+int vm_fault_locked(struct mm *mm, uint64_t addr, unsigned access);
+extern struct spinlock mm_list_lock;
+extern struct list_node mm_list;
 int unmap_range_locked(struct mm *mm, uint64_t start, uint64_t end);
 void vm_zero_page_init(void);
 /* Make addr a VMA boundary; merge v with identical neighbours.  => mm->lock held. */

@@ -28,3 +28,6 @@ int arch_setup_sigframe(struct trap_frame *tf, int sig, const struct ksigaction 
 			int ss_flags);
 int arch_restore_sigframe(struct trap_frame *tf, uint64_t *mask, struct fpu_state *fpu,
 			  struct sigaltstack_k *ss);
+
+/* oom.c: register the OOM killer with mm/. */
+void proc_oom_init(void);

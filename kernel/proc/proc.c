@@ -330,6 +330,7 @@ proc_init(void)
 	fs_upcalls.temp_sigmask = upcall_temp_sigmask;
 	fs_upcalls.nofile_limit = upcall_nofile_limit;
 	fs_upcalls.current_pid = upcall_pid;
+	proc_oom_init();
 }
 
 static void

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
+#include "mm/swap.h"
 #include "mm/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
@@ -25,29 +26,79 @@ show_meminfo(struct seqbuf *sb, int pid)
 {
 	struct pmm_stats st;
 	struct kmalloc_stats ks;
+	struct vm_reclaim_stats vmi;
 	unsigned long long total, free, slab, empty;
+	uint64_t swap_total, swap_free;
 
 	pmm_stats(&st);
 	kmalloc_stats(&ks);
+	vm_reclaim_counters(&vmi);
+	swap_totals(&swap_total, &swap_free);
 	total = st.total_pages * 4;
 	free = st.free_pages * 4;
 	slab = (ks.slab_pages + ks.large_pages) * 4;
 	empty = ks.empty_pages * 4;   /* slab pages kept for reuse: reclaimable */
 	return seq_printf(sb,
 		"MemTotal:       %8llu kB\nMemFree:        %8llu kB\nMemAvailable:   %8llu kB\n"
-		"Buffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n"
+		"Buffers:               0 kB\nCached:                0 kB\nSwapCached:     %8llu kB\n"
 		"Active:                0 kB\nInactive:              0 kB\n"
-		"SwapTotal:             0 kB\nSwapFree:              0 kB\n"
+		"Mlocked:        %8llu kB\n"
+		"SwapTotal:      %8llu kB\nSwapFree:       %8llu kB\n"
 		"Dirty:                 0 kB\nWriteback:             0 kB\n"
+		"AnonPages:      %8llu kB\nPageBuffer:     %8llu kB\n"
 		"Shmem:                 0 kB\nSlab:           %8llu kB\n"
 		"SReclaimable:   %8llu kB\nSUnreclaim:     %8llu kB\n"
 		"KernelStack:    %8llu kB\n"
 		"ZeroFillFaults: %8llu\nCowFaults:      %8llu\nCowReuses:      %8llu\n",
-		total, free, free + empty, slab, empty, slab - empty,
+		total, free, free + empty + (unsigned long long)vmi.standby * 4, (unsigned long long)vmi.swapcache * 4,
+		(unsigned long long)vmi.mlocked * 4, (unsigned long long)swap_total * 4,
+		(unsigned long long)swap_free * 4, (unsigned long long)vmi.resident * 4,
+		(unsigned long long)vmi.standby * 4, slab, empty, slab - empty,
 		(unsigned long long)sched_nr_threads() * (KSTACK_SIZE / 1024),
 		(unsigned long long)vm_stats.zero_fill_faults,
 		(unsigned long long)vm_stats.cow_faults,
 		(unsigned long long)vm_stats.cow_reuses);
+}
+
+/* Linux's names where Linux has the counter; rescues and the policy are Keel's. */
+static int
+show_vmstat(struct seqbuf *sb, int pid)
+{
+	struct vm_reclaim_stats c;
+	struct pmm_stats st;
+
+	vm_reclaim_counters(&c);
+	pmm_stats(&st);
+#define U(x) (unsigned long long)(x)
+	return seq_printf(sb,
+		"nr_free_pages %llu\nnr_anon_pages %llu\nnr_swapcached %llu\n"
+		"nr_page_buffer %llu\nnr_mlock %llu\n"
+		"pgfault %llu\npgmajfault %llu\npswpin %llu\npswpout %llu\n"
+		"pgscan %llu\npgsteal_kswapd %llu\npgsteal_direct %llu\n"
+		"pgreferenced %llu\npgrescued %llu\nswapcache_hits %llu\n"
+		"pgdrop_clean %llu\nkswapd_wakeups %llu\nallocstall %llu\n"
+		"oom_kill %llu\nswap_io_errors %llu\nreclaim_ghost_hits %llu\n"
+		"reclaim_policy %s\n",
+		U(st.free_pages), U(c.resident), U(c.swapcache), U(c.standby), U(c.mlocked),
+		U(c.pgfault), U(c.pgmajfault), U(c.pswpin), U(c.pswpout), U(c.pgscan),
+		U(c.pgsteal_kswapd), U(c.pgsteal_direct), U(c.referenced), U(c.rescues),
+		U(c.swapcache_hits), U(c.dropped_clean), U(c.kswapd_wakeups), U(c.allocstall),
+		U(c.oom_kills), U(c.swap_io_errors), U(c.ghost_hits), vm_reclaim_policy_name());
+#undef U
+}
+
+/* Linux's /proc/swaps: what swapon -s prints. */
+static int
+show_swaps(struct seqbuf *sb, int pid)
+{
+	struct swap_info si;
+	int r = seq_printf(sb, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+
+	for (unsigned i = 0; !r && swap_area_info(i, &si) == 0; i++)
+		r = seq_printf(sb, "/dev/%-33s partition\t%llu\t\t%llu\t\t%d\n", si.name,
+			       (unsigned long long)si.pages * 4, (unsigned long long)si.used * 4,
+			       si.prio);
+	return r;
 }
 
 static int
@@ -253,9 +304,11 @@ const struct procfs_entry procfs_sys_entries[] = {
 	{ "partitions", S_IFREG | 0444, .show = show_partitions },
 	{ "slabinfo", S_IFREG | 0400, .show = show_slabinfo },
 	{ "stat", S_IFREG | 0444, .show = show_stat },
+	{ "swaps", S_IFREG | 0444, .show = show_swaps },
 	{ "sys", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_TABLE, .sub = sys_dirs,
 	  .nsub = ARRAY_SIZE(sys_dirs) },
 	{ "uptime", S_IFREG | 0444, .show = show_uptime },
 	{ "version", S_IFREG | 0444, .show = show_version },
+	{ "vmstat", S_IFREG | 0444, .show = show_vmstat },
 };
 const size_t procfs_sys_nentries = ARRAY_SIZE(procfs_sys_entries);

@@ -160,16 +160,14 @@ sys_munlock(uint64_t addr, uint64_t len)
 long
 sys_mlockall(int flags)
 {
-	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT)
 		return -EINVAL;
-	/* FIXME: MCL_FUTURE is not remembered for later mappings. */
-	return flags & MCL_CURRENT ? vm_lock_range(current()->mm, USER_MIN_ADDR,
-						   USER_TOP - USER_MIN_ADDR - PAGE_SIZE, true) : 0;
+	return vm_lock_all(current()->mm, flags);
 }
 
 long
 sys_munlockall(void)
 {
-	return vm_lock_range(current()->mm, USER_MIN_ADDR, USER_TOP - USER_MIN_ADDR - PAGE_SIZE,
-			     false);
+	return vm_unlock_all(current()->mm);
 }

@@ -16,3 +16,5 @@ long sys_mlock(uint64_t addr, uint64_t len);
 long sys_munlock(uint64_t addr, uint64_t len);
 long sys_mlockall(int flags);
 long sys_munlockall(void);
+long sys_swapon(const char *upath, int flags);
+long sys_swapoff(const char *upath);

@@ -63,7 +63,7 @@ paging_map_large(paddr_t pml4_pa, vaddr_t va, paddr_t pa, uint64_t flags,
 
 static void
 visit_level(pte_t *table, int level, vaddr_t base, vaddr_t start, vaddr_t end,
-	    pte_visit_fn fn, void *arg)
+	    pte_visit_fn fn, void *arg, bool all)
 {
 	uint64_t span = 1ull << (12 + 9 * level);
 
@@ -72,13 +72,13 @@ visit_level(pte_t *table, int level, vaddr_t base, vaddr_t start, vaddr_t end,
 
 		if (lo >= end)
 			return;
-		if (!(table[i] & PTE_P))
+		if ((level == 0 && all) ? !table[i] : !(table[i] & PTE_P))
 			continue;
 		if (level == 0) {
 			fn(&table[i], lo, arg);
 		} else if (!(table[i] & PTE_PS)) {
 			visit_level(table_va(table[i] & PTE_ADDR), level - 1, lo,
-				    MAX(start, lo), MIN(end, hi), fn, arg);
+				    MAX(start, lo), MIN(end, hi), fn, arg, all);
 		}
 	}
 }
@@ -88,7 +88,15 @@ paging_visit_range(paddr_t pml4_pa, vaddr_t start, vaddr_t end, pte_visit_fn fn,
 		   void *arg)
 {
 	if (start < end)
-		visit_level(table_va(pml4_pa), 3, 0, start, end, fn, arg);
+		visit_level(table_va(pml4_pa), 3, 0, start, end, fn, arg, false);
+}
+
+void
+paging_visit_entries(paddr_t pml4_pa, vaddr_t start, vaddr_t end, pte_visit_fn fn,
+		     void *arg)
+{
+	if (start < end)
+		visit_level(table_va(pml4_pa), 3, 0, start, end, fn, arg, true);
 }
 
 static void

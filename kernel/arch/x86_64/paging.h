@@ -57,6 +57,9 @@ int paging_map_large(paddr_t pml4_pa, vaddr_t va, paddr_t pa, uint64_t flags,
 typedef void (*pte_visit_fn)(pte_t *pte, vaddr_t va, void *arg);
 void paging_visit_range(paddr_t pml4_pa, vaddr_t start, vaddr_t end,
 			pte_visit_fn fn, void *arg);
+/* The same for every non-zero leaf PTE: not-present ones hold swap entries. */
+void paging_visit_entries(paddr_t pml4_pa, vaddr_t start, vaddr_t end,
+			  pte_visit_fn fn, void *arg);
 /* Free the page-table pages of the user half (PML4 slots 0-255). */
 void paging_free_user_tables(paddr_t pml4_pa, void (*free_pt)(paddr_t));
 
