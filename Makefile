@@ -21,6 +21,11 @@ LD         := ld
 OBJCOPY    := objcopy
 NM         := nm
 
+# KEEL_DEBUG=1 (the default) builds lockdep into every lock; `make bench`
+# builds a second kernel without it (in $(BUILD)/release), as Linux kernels
+# for use are built without theirs.
+KEEL_DEBUG ?= 1
+
 # The kernel runs in the top 2 GiB (-mcmodel=kernel), never touches SSE state
 # (so interrupts and system calls need not save it), and keeps frame pointers
 # so panic() can walk the stack.
@@ -30,7 +35,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-strict-aliasing -fno-common -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
-	-Wstrict-prototypes -Wvla -Ikernel -Iinclude -DKEEL_KERNEL -DKEEL_DEBUG \
+	-Wstrict-prototypes -Wvla -Ikernel -Iinclude -DKEEL_KERNEL $(if $(filter 1,$(KEEL_DEBUG)),-DKEEL_DEBUG) \
 	-MMD -MP
 KASFLAGS := -g -Ikernel -Iinclude -DKEEL_KERNEL -D__ASSEMBLY__ -MMD -MP
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments

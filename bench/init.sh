@@ -40,9 +40,11 @@ else
 	mkdir -p /tmp/bench && cd /tmp/bench
 fi
 
-# bench_mode=smoke on the kernel command line reaches init as a variable.
+# bench_mode=smoke and bench_only=PREFIX (one group of metrics, for a
+# developer's quick look) on the kernel command line reach init as variables.
 args=""
 [ "${bench_mode:-}" = smoke ] && args=--smoke
+[ -n "${bench_only:-}" ] && args="$args --only=$bench_only"
 /bin/osbench $args
 echo "bench-init: osbench exited with status $?"
 

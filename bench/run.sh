@@ -14,6 +14,8 @@
 #	BENCH_TIMEOUT=600	seconds one boot may take in all
 #	BENCH_START_TIMEOUT=90	seconds to reach init's first line
 #	BENCH_SMOKE=1		run osbench --smoke (checks the harness, not speed)
+#	KEEL_IMAGE=FILE		the Keel kernel to boot (make bench: the release
+#				build, $BUILD/release/keel32.elf, without lockdep)
 #
 # The boots alternate, Linux then Keel, run after run, so a change in the
 # host's load falls on both columns alike.  The disk is a fresh 256 MiB
@@ -26,6 +28,7 @@ KERNELS=${BENCH_KERNELS:-linux keel}
 TIMEOUT=${BENCH_TIMEOUT:-600}
 START_TIMEOUT=${BENCH_START_TIMEOUT:-90}
 CACHE=${BENCH_CACHE:-cache/linux}
+KEEL_IMAGE=${KEEL_IMAGE:-$BUILD/keel32.elf}
 
 out=$BUILD/bench
 cpio=$out/bench.cpio
@@ -58,7 +61,7 @@ rm -f "$out"/*.log "$out"/*.res "$out"/*.qemu-err
 	echo "machine: $QEMU_FLAGS" | tr -s ' '
 	echo "append: $APPEND"
 	echo "linux: $(cat "$CACHE/.complete") ($(basename "$vmlinuz"))"
-	echo "keel: $BUILD/keel32.elf, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "keel: $KEEL_IMAGE, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "runs: $RUNS per kernel"
 } > "$out/header.txt"
 # QEMU's two virtual CPUs are two host threads: on a host whose other work
@@ -112,7 +115,7 @@ for run in $(seq 1 "$RUNS"); do
 	for kernel in $KERNELS; do
 		case $kernel in
 		linux) image=$vmlinuz ;;
-		keel) image=$BUILD/keel32.elf ;;
+		keel) image=$KEEL_IMAGE ;;
 		*) echo "bench: unknown kernel $kernel" >&2; exit 2 ;;
 		esac
 		if [ "$kernel" = keel ] && [ -n "$skip_keel" ]; then

@@ -51,6 +51,8 @@ boot() {	# boot PHASE: one boot; its log is $dir/bootPHASE.log
 		fail "boot$1-ran-to-the-end" "qemu exit $st; see $log"
 		grep -a -A25 "panic" "$log" | head -30
 	fi
+	# A program killed by a fault is a kernel bug here: show the kernel's line about it.
+	grep -a "segfault at\|fatal fault at" "$log" | head -5
 	check "boot$1-root-mounted-from-disk" grep -aq "root: vda (ext2) mounted on / read-write" "$log"
 	check "boot$1-root-left-clean" grep -aq "EXT2TEST: root read-only" "$log"
 	check "boot$1-e2fsck-root" e2fsck -fn "$dir/root.img"
