@@ -21,9 +21,9 @@ LD         := ld
 OBJCOPY    := objcopy
 NM         := nm
 
-# KEEL_DEBUG=1 (the default) builds lockdep into every lock; `make bench`
-# builds a second kernel without it (in $(BUILD)/release), as Linux kernels
-# for use are built without theirs.
+# KEEL_DEBUG=1 (the default) builds lockdep into every lock.  KEEL_DEBUG=0
+# leaves it out; build that into another directory, e.g.
+# `make BUILD=build/release KEEL_DEBUG=0` (docs/performance.md).
 KEEL_DEBUG ?= 1
 
 # The kernel runs in the top 2 GiB (-mcmodel=kernel), never touches SSE state

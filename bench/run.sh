@@ -14,8 +14,7 @@
 #	BENCH_TIMEOUT=600	seconds one boot may take in all
 #	BENCH_START_TIMEOUT=90	seconds to reach init's first line
 #	BENCH_SMOKE=1		run osbench --smoke (checks the harness, not speed)
-#	KEEL_IMAGE=FILE		the Keel kernel to boot (make bench: the release
-#				build, $BUILD/release/keel32.elf, without lockdep)
+#	KEEL_IMAGE=FILE		the Keel kernel to boot ($BUILD/keel32.elf)
 #
 # The boots alternate, Linux then Keel, run after run, so a change in the
 # host's load falls on both columns alike.  The disk is a fresh 256 MiB
