@@ -476,6 +476,7 @@ mm_fork_once(struct mm *parent, int *errp)
 	child->brk = parent->brk;
 	child->mmap_top = parent->mmap_top;
 	child->stack_top = parent->stack_top;
+	child->membarrier_private = parent->membarrier_private;   /* as Linux: exec resets it */
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
 	child->env_start = parent->env_start;

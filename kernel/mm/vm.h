@@ -58,6 +58,7 @@ struct mm {
 	uint64_t swap_pages;       /* [m] PTEs holding swap entries */
 	uint32_t def_flags;        /* [m] added to new VMAs: VM_LOCKED after mlockall(MCL_FUTURE) */
 	uint64_t arg_start, arg_end, env_start, env_end;  /* [m] for /proc */
+	bool membarrier_private;   /* [a] membarrier(REGISTER_PRIVATE_EXPEDITED) was called */
 };
 
 /* Default layout (Linux's, without randomization). */

@@ -98,6 +98,7 @@ long sys_arch_prctl(int code, uint64_t addr);
 long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 long sys_sched_yield(void);
 long sys_getcpu(unsigned *ucpu, unsigned *unode, void *unused);
+long sys_membarrier(int cmd, unsigned flags, int cpu_id);
 long sys_personality(unsigned persona);
 
 /* sys_time.c */

@@ -134,6 +134,7 @@ smp_start_aps(unsigned max_cpus)
 	uint32_t self = lapic_id();
 	paddr_t cr3;
 
+	smp_call_init();
 	if (acpi.ncpus <= 1 || max_cpus <= 1)
 		return;
 	cr3 = trampoline_tables();

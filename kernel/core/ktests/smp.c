@@ -12,6 +12,7 @@
 #include "core/ktest.h"
 #include "core/ktests/sched_helpers.h"
 #include "arch/arch.h"
+#include "arch/smp.h"
 #include "sched/sched.h"
 #include "sync/mutex.h"
 #include "uapi/errno.h"
@@ -392,5 +393,38 @@ KTEST(sched_params_checked, "policy, priority, nice and affinity values are chec
 	KT_EQ(sched_cpu_stat(CPU_MAX, &st), -EINVAL);
 	KT_EQ(sched_cpu_stat(0, &st), 0);
 	KT_ASSERT(st.online && st.nr_switches > 0 && st.idle_ticks + st.system_ticks > 0);
+	return 0;
+}
+
+/* The call-function IPI: each other online CPU runs the function once, in an interrupt. */
+static volatile unsigned call_hits[CPU_MAX];
+static volatile unsigned call_not_in_irq;
+
+static void
+call_probe(void *arg)
+{
+	call_hits[this_cpu()->id] += (unsigned)(uint64_t)arg;
+	if (this_cpu()->irq_depth == 0)
+		call_not_in_irq++;
+}
+
+KTEST(smp_call_function_runs_everywhere, "smp_call_function runs a function once on every other CPU, in its interrupt handler, and waits")
+{
+	uint64_t online = smp_online_mask(), ran;
+
+	for (unsigned i = 0; i < CPU_MAX; i++)
+		call_hits[i] = 0;
+	call_not_in_irq = 0;
+	/* "Every other CPU" is relative to where the caller is: the mask says which. */
+	ran = smp_call_function(~0ull, call_probe, (void *)1);
+	KT_EQ(ran & ~online, 0ull);
+	for (unsigned i = 0, others = 0; i < ncpus; i++) {
+		KT_EQ(call_hits[i], (ran >> i) & 1 ? 1u : 0u);
+		others += (ran >> i) & 1;
+		if (i == ncpus - 1)
+			KT_EQ(others, ncpus - 1);   /* all but the caller's */
+	}
+	KT_EQ(call_not_in_irq, 0u);
+	KT_EQ(smp_call_function(0, call_probe, (void *)1), 0ull);
 	return 0;
 }
