@@ -190,6 +190,14 @@ int blk_read(struct blkdev *d, uint64_t sector, void *buf, uint32_t count) __mus
 int blk_write(struct blkdev *d, uint64_t sector, const void *buf, uint32_t count) __must_check;
 /* Wait until every completed write is on stable storage. */
 int blk_flush(struct blkdev *d) __must_check;
+/* A read of consecutive sectors into segments of linear memory (page frames). */
+struct blk_sgread {
+	uint64_t sector;
+	unsigned nseg;
+	struct blk_seg seg[BLK_MAX_SEGS];
+};
+/* Start n such reads at once and wait for all of them.  => 0 or the first error. */
+int blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n) __must_check;
 /* Submit and sleep until done: rq->status. */
 int blk_submit_wait(struct blkdev *d, struct blk_request *rq) __must_check;
 /* For tests: hand rq to the driver without the range checks.  => rq->status. */

@@ -95,6 +95,67 @@ rw_linear(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_t
 	return r;
 }
 
+/* One scatter read, checked: linear segments, whole sectors, inside the disk. */
+static int
+sgread_check(const struct blkdev *d, const struct blk_sgread *rd, uint64_t *sectors)
+{
+	uint64_t bytes = 0;
+
+	if (rd->nseg == 0 || rd->nseg > blk_max_segs(d))
+		return -EINVAL;
+	for (unsigned i = 0; i < rd->nseg; i++) {
+		if (rd->seg[i].len == 0 || rd->seg[i].len % d->sector_size ||
+		    !arch_virt_is_linear(rd->seg[i].buf))
+			return -EINVAL;
+		bytes += rd->seg[i].len;
+	}
+	*sectors = bytes / d->sector_size;
+	if (rd->sector >= d->nsectors || *sectors > d->nsectors - rd->sector ||
+	    (d->max_sectors && *sectors > d->max_sectors))
+		return -EINVAL;
+	return 0;
+}
+
+struct sg_slot {
+	struct blk_request rq;
+	struct blk_completion c;
+	bool started;
+};
+
+int
+blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
+{
+	struct sg_slot *s;
+	uint64_t sectors;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if (!(s = kzalloc(n * sizeof(*s))))
+		return -ENOMEM;
+	for (unsigned i = 0; i < n && !r; i++) {
+		if ((r = sgread_check(d, &rd[i], &sectors)))
+			break;
+		blk_completion_init(&s[i].c);
+		s[i].rq = (struct blk_request){ .op = BLK_OP_READ, .sector = rd[i].sector,
+			.count = (uint32_t)sectors, .nseg = (uint16_t)rd[i].nseg,
+			.done = wake_submitter, .private = &s[i].c };
+		memcpy(s[i].rq.seg, rd[i].seg, rd[i].nseg * sizeof(rd[i].seg[0]));
+		r = blk_submit(d, &s[i].rq);
+		s[i].started = r == 0;
+	}
+	/* All in flight at once; then every started one is waited for. */
+	for (unsigned i = 0; i < n; i++) {
+		if (!s[i].started)
+			continue;
+		blk_completion_wait(&s[i].c);
+		if (!r)
+			r = s[i].rq.status;
+	}
+	kfree(s);
+	return r;
+}
+
 static uint32_t
 chunk_limit(const struct blkdev *d, bool bounce)
 {

@@ -54,6 +54,7 @@ struct e2i {
 	bool attr_dirty;                /* [v] size or mtime not yet on disk */
 	struct timespec mtime;          /* [v] with attr_dirty: the mtime (and ctime) to write */
 	uint32_t goal;                  /* [v] where the next data block should go */
+	uint64_t ra_next;               /* [v] the page after the last one read (readahead.c) */
 	struct pcache pc;               /* regular files: the data pages */
 	struct list_node hash_node;     /* [v] */
 	struct list_node dirty_node;    /* [v] on vol->dirty while dirty */
@@ -95,6 +96,9 @@ void e2i_free_all(struct e2vol *v);
 
 /* data.c: the page cache of regular files.  All => vol->lock held. */
 /* The page at index, filled from the disk if new, held (pcache_release). */
+/* readahead.c: fill the uncached pages from index on with few requests.  => vol->lock held. */
+#define E2_RA_PAGES 64
+void e2_readahead(struct e2vol *v, struct e2i *e, uint64_t index);
 struct pcache_page *e2_page_get(struct e2vol *v, struct e2i *e, uint64_t index, bool fill,
 				int *err);
 /* Reserve disk blocks for the holes among the page's pieces in [from, to) bytes. */

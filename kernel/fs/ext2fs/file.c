@@ -23,13 +23,18 @@
 static void *
 frame_for_read(struct e2vol *v, struct e2i *e, uint64_t pos, uint64_t *size, int *err)
 {
-	struct pcache_page *pg;
+	struct pcache_page *pg = NULL;
+	uint64_t index = pos / PAGE;
 	void *data = NULL;
 
 	*err = 0;
 	mutex_lock(&v->lock);
 	*size = e->size;
-	if (pos < e->size && (pg = e2_page_get(v, e, pos / PAGE, true, err))) {
+	if (pos < e->size && !(pg = pcache_find(&e->pc, index)) &&
+	    (pg = e2_page_get(v, e, index, true, err)) && index == e->ra_next)
+		e2_readahead(v, e, index + 1);    /* a miss while reading forward */
+	if (pg) {
+		e->ra_next = index + 1;
 		data = pcache_get_data(pg);
 		pcache_release(&e->pc, pg);
 	}
