@@ -27,7 +27,11 @@
  *
  * Locks: pipe->lock (a mutex, so copies to and from user memory may fault
  * while it is held); for FIFOs the inode's lock is taken first, to find or
- * drop inode->pipe.
+ * drop inode->pipe.  Reads and writes wake the other side after dropping
+ * the lock where they can: a woken thread that runs at once (on this CPU,
+ * preempting us) would otherwise find the lock still held, sleep on it and
+ * need a second wake-up.  No wake-up is lost: a sleeper is on its wait
+ * queue before it lets go of the lock.
  */
 #include "ipc/pipe.h"
 #include "ipc/poll.h"
@@ -152,6 +156,7 @@ pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct pipe *p = f->priv;
 	long r = 0;
+	bool room_made = false;
 
 	if (!uio_resid(u))
 		return 0;
@@ -159,7 +164,7 @@ pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 	for (;;) {
 		if (p->len) {
 			r = copy_out(p, u);
-			waitq_wake_all(&p->wr_wait);
+			room_made = true;
 			break;
 		}
 		if (!p->writers)
@@ -174,6 +179,8 @@ pipe_read(struct file *f, struct uio *u, uint64_t *pos)
 		}
 	}
 	mutex_unlock(&p->lock);
+	if (room_made)
+		waitq_wake_all(&p->wr_wait);
 	return r;
 }
 
@@ -191,7 +198,7 @@ static long
 pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 {
 	struct pipe *p = f->priv;
-	bool atomic = uio_resid(u) <= PIPE_BUF;
+	bool atomic = uio_resid(u) <= PIPE_BUF, unannounced = false;
 	long done = 0, r = 0;
 
 	if (!uio_resid(u))
@@ -212,7 +219,7 @@ pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 			r = copy_in(p, u, room);
 			if (r > 0) {
 				done += r;
-				waitq_wake_all(&p->rd_wait);
+				unannounced = true;
 			}
 			if (r < 0 || (size_t)r < want)
 				break;          /* a fault in the source buffer, or no memory */
@@ -222,12 +229,19 @@ pipe_write(struct file *f, struct uio *u, uint64_t *pos)
 			r = -EAGAIN;
 			break;
 		}
+		if (unannounced) {
+			/* Full: the readers must hear of what is there before we sleep. */
+			waitq_wake_all(&p->rd_wait);
+			unannounced = false;
+		}
 		if (pipe_wait(p, &p->wr_wait)) {
 			r = -ERESTARTSYS;
 			break;
 		}
 	}
 	mutex_unlock(&p->lock);
+	if (unannounced)
+		waitq_wake_all(&p->rd_wait);
 	return done ? done : r;
 }
 
