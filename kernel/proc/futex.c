@@ -19,6 +19,12 @@
  * Each bucket's lock is a mutex, not a spinlock, because reading the word
  * may fault the page in, and that may sleep.  Holding it across the read
  * and the enqueue is what makes WAIT's check-then-sleep atomic with WAKE.
+ * A waker unlinks each sleeper it wakes and, once it has finished with
+ * the sleeper's record, marks it woken; a sleeper that finds the mark
+ * returns without the bucket lock (which its waker may well still hold:
+ * taking it would mean sleeping again at once and a second wake-up).  The
+ * waker keeps its CPU until it has dropped the lock, so a sleeper woken
+ * onto the same CPU runs only then.
  *
  * Priority-inheriting futexes (FUTEX_LOCK_PI, FUTEX_UNLOCK_PI,
  * FUTEX_TRYLOCK_PI; pthread mutexes with PTHREAD_PRIO_INHERIT) are the
@@ -79,7 +85,7 @@ struct futex_waiter {
 	struct futex_key key;      /* [bucket->lock] changes on requeue */
 	uint32_t bitset;
 	struct thread *thread;
-	bool woken;                /* [bucket->lock] */
+	bool woken;                /* [bucket->lock] set last; read without the lock (release/acquire) */
 	struct futex_bucket *bucket; /* [bucket->lock] where it is queued now */
 };
 
@@ -183,6 +189,8 @@ futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t timeout_ns,
 	sched_set_state(T_SLEEPING);
 	release_bucket(b);
 	r = sched_block(timeout_ns, true);
+	if (__atomic_load_n(&w.woken, __ATOMIC_ACQUIRE))
+		return 0;          /* unlinked by a wake that is done with w */
 	/* A requeue may have moved us; the bucket we are in is w.bucket. */
 	for (;;) {
 		b = __atomic_load_n(&w.bucket, __ATOMIC_ACQUIRE);
@@ -199,7 +207,7 @@ futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t timeout_ns,
 	return r == -ETIMEDOUT ? -ETIMEDOUT : r == -EINTR ? -ERESTARTSYS : 0;
 }
 
-/* => b->lock held */
+/* => b->lock held, preemption off (see the top of the file) */
 static int
 wake_locked(struct futex_bucket *b, const struct futex_key *k, int n, uint32_t bitset)
 {
@@ -213,8 +221,9 @@ wake_locked(struct futex_bucket *b, const struct futex_key *k, int n, uint32_t b
 		if (!key_eq(&w->key, k) || !(w->bitset & bitset))
 			continue;
 		list_remove(&w->node);
-		w->woken = true;
 		sched_wake(w->thread);
+		/* The last touch of w: its sleeper may return and be gone the moment it sees this. */
+		__atomic_store_n(&w->woken, true, __ATOMIC_RELEASE);
 		woken++;
 	}
 	return woken;
@@ -233,8 +242,10 @@ futex_wake(uint64_t uaddr, bool private, int n, uint32_t bitset)
 		return r;
 	b = bucket_of(&k);
 	mutex_lock(&b->lock);
+	preempt_disable();
 	r = wake_locked(b, &k, n, bitset);
 	mutex_unlock(&b->lock);
+	preempt_enable();
 	return r;
 }
 
@@ -290,6 +301,7 @@ futex_requeue(uint64_t uaddr, bool private, int nwake, int nmove, uint64_t uaddr
 		unlock_two(b1, b2);
 		return cmp && cur != val3 ? -EAGAIN : -EFAULT;
 	}
+	preempt_disable();
 	woken = wake_locked(b1, &k1, nwake, FUTEX_BITSET_ANY);
 	list_for_each_safe(it, &b1->waiters) {
 		struct futex_waiter *w = list_entry(it, struct futex_waiter, node);
@@ -305,6 +317,7 @@ futex_requeue(uint64_t uaddr, bool private, int nwake, int nmove, uint64_t uaddr
 		moved++;
 	}
 	unlock_two(b1, b2);
+	preempt_enable();
 	return woken + moved;
 }
 
