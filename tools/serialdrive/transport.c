@@ -59,7 +59,18 @@ child_on_pty(const char *slave_name, char **argv)
 		dup2(fd, i);
 	if (fd > 2)
 		close(fd);
-	signal(SIGPIPE, SIG_DFL);
+	/*
+	 * Start the shell as a terminal would: default signal actions and an
+	 * empty signal mask.  A harness run in the background by a
+	 * non-interactive shell has SIGINT and SIGQUIT ignored, and an ignored
+	 * signal stays ignored across exec, so ^C would reach nothing.
+	 */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
 	execvp(argv[0], argv);
 	fprintf(stderr, "serialdrive: exec %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
