@@ -39,6 +39,7 @@ reparent_children(struct proc *p)
 
 		list_remove(&c->sibling);
 		c->parent = init_proc;
+		WRITE_ONCE(c->ppid, init_proc->pid);
 		list_push_back(&init_proc->children, &c->sibling);
 		zombies |= c->state == P_ZOMBIE;
 	}

@@ -140,6 +140,7 @@ link_process(struct proc *np, struct proc *p, uint64_t flags)
 	struct proc *parent = (flags & CLONE_PARENT) && p != init_proc ? p->parent : p;
 
 	np->parent = parent;
+	np->ppid = parent->pid;
 	np->pgid = p->pgid;
 	np->sid = p->sid;
 	list_push_back(&parent->children, &np->sibling);

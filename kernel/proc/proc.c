@@ -392,6 +392,7 @@ become_init(void)
 		return -ENOMEM;
 	}
 	p->parent = p;    /* pid 1 has no parent; getppid() reports 0 */
+	p->ppid = 0;
 	list_push_back(&all_procs, &p->all_node);
 	proc_thread_link_locked(pt);
 	init_proc = p;

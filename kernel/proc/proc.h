@@ -81,6 +81,8 @@ struct proc {
 	int pid;                           /* [I] = the first thread's tid */
 	enum proc_state state;             /* [T] */
 	struct proc *parent;               /* [T] */
+	int ppid;                          /* [T] to write; parent's pid (0 for init), read
+	                                    * without the lock by getppid() */
 	struct list_node children;         /* [T] of struct proc, via sibling */
 	struct list_node sibling;          /* [T] */
 	struct list_node all_node;         /* [T] on the process list */
