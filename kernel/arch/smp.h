@@ -21,9 +21,10 @@ void smp_start_aps(unsigned max_cpus);
 uint64_t smp_online_mask(void);
 void smp_send_ipi(unsigned cpu, int vector);
 /*
- * Run fn(arg) in interrupt context on each online CPU in mask except the
- * caller's, and return when all have finished.  => the CPUs that ran it.
- * May sleep; call it from a thread holding no spinlock; fn must not sleep.
+ * Run fn(arg) with interrupts off on each online CPU in mask: the caller's
+ * own CPU directly, the others in their IPI handler.  Returns when all
+ * have finished.  => the CPUs that ran it.  May sleep; call it from a
+ * thread holding no spinlock; fn must not sleep.
  */
 uint64_t smp_call_function(uint64_t mask, void (*fn)(void *arg), void *arg);
 void smp_call_init(void);   /* its IPI handler; smp_start_aps() calls it */

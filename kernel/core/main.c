@@ -27,7 +27,6 @@
 #include "mm/pmm.h"
 #include "mm/slab.h"
 #include "mm/vm.h"
-#include "mm/tlb.h"
 #include "arch/smp.h"
 #include "sched/sched.h"
 #include "proc/proc.h"
@@ -252,7 +251,6 @@ kmain(uint32_t magic, uint32_t info_phys)
 	banner();
 	sched_start();                         /* the tick: preemption begins */
 	arch_irq_enable();
-	tlb_init();                            /* shootdown IPIs */
 	smp_start_aps(max_cpus());             /* the other CPUs join */
 	/* The first thread made gets id 1: it becomes init, pid 1. */
 	if (!thread_create_detached(kernel_main_thread, NULL, "kmain"))

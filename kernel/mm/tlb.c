@@ -11,9 +11,11 @@
  * be cached everywhere.  Gaining a permission needs no shootdown: a stale,
  * weaker entry only causes a spurious fault, which the fault path retries.
  *
- * Shootdowns are serialized by a mutex, never a spinlock: the sender waits
- * with interrupts enabled, so two CPUs shooting at each other both still
- * answer.
+ * The IPI is the call-function IPI (smp_call_function, arch/x86_64/
+ * smp_call.c): the flush runs in each target's interrupt handler and the
+ * sender waits for all.  Calls are serialized by a mutex, never a
+ * spinlock: the sender waits with interrupts enabled, so two CPUs shooting
+ * at each other both still answer.
  */
 #include "mm/tlb.h"
 #include "arch/arch.h"
@@ -24,13 +26,11 @@
 
 #define FULL_FLUSH_PAGES 32
 
-static struct mutex shootdown_lock = MUTEX_INIT(shootdown_lock);  /* one at a time */
-static struct {
+struct flush_req {
 	const void *mm;               /* NULL: kernel range, flush everywhere */
 	uint64_t start, end;
-	volatile uint64_t pending;    /* [a] CPUs yet to answer */
-} req;
-static uint64_t shootdowns;
+};
+static uint64_t shootdowns;           /* [a] */
 
 static void
 flush_local(const void *mm, uint64_t start, uint64_t end)
@@ -46,16 +46,11 @@ flush_local(const void *mm, uint64_t start, uint64_t end)
 }
 
 static void
-tlb_ipi(struct trap_frame *tf, void *data)
+flush_on_this_cpu(void *arg)
 {
-	flush_local(req.mm, req.start, req.end);
-	__atomic_and_fetch(&req.pending, ~(1ull << this_cpu()->id), __ATOMIC_SEQ_CST);
-}
+	const struct flush_req *req = arg;
 
-void
-tlb_init(void)
-{
-	irq_set_handler(VEC_IPI_TLB, tlb_ipi, NULL);
+	flush_local(req->mm, req->start, req->end);
 }
 
 static uint64_t
@@ -81,18 +76,9 @@ tlb_flush_range(const void *mm, uint64_t start, uint64_t end)
 	flush_local(mm, start, end);
 	if (ncpus == 1 || !(mask = targets(mm)))
 		return;
-	mutex_lock(&shootdown_lock);
-	req.mm = mm;
-	req.start = start;
-	req.end = end;
-	__atomic_store_n(&req.pending, mask, __ATOMIC_SEQ_CST);
-	for (unsigned i = 0; i < ncpus; i++)
-		if (mask & (1ull << i))
-			smp_send_ipi(i, VEC_IPI_TLB);
-	while (__atomic_load_n(&req.pending, __ATOMIC_ACQUIRE))
-		arch_cpu_relax();
-	shootdowns++;
-	mutex_unlock(&shootdown_lock);
+	struct flush_req req = { mm, start, end };
+	smp_call_function(mask, flush_on_this_cpu, &req);
+	__atomic_add_fetch(&shootdowns, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -4,7 +4,6 @@
 
 #include "lib/compiler.h"
 
-void tlb_init(void);
 /* Drop cached translations of [start, end) of mm (NULL: kernel) on every CPU. */
 void tlb_flush_range(const void *mm, uint64_t start, uint64_t end);
 uint64_t tlb_shootdown_count(void);

@@ -46,7 +46,7 @@ full_barrier(void *arg)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* MFENCE */
 }
 
-/* The other CPUs whose loaded address space is mm (all of them for NULL). */
+/* The CPUs whose loaded address space is mm (all of them for NULL). */
 static uint64_t
 cpus_running(const struct mm *mm)
 {
@@ -76,13 +76,11 @@ sys_membarrier(int cmd, unsigned flags, int cpu_id)
 	case MB_PRIVATE_EXPEDITED:
 		if (!__atomic_load_n(&mm->membarrier_private, __ATOMIC_ACQUIRE))
 			return -EPERM;
-		full_barrier(NULL);
 		smp_call_function(cpus_running(mm), full_barrier, NULL);
 		full_barrier(NULL);
 		return 0;
 	case MB_GLOBAL:
 	case MB_GLOBAL_EXPEDITED:
-		full_barrier(NULL);
 		smp_call_function(cpus_running(NULL), full_barrier, NULL);
 		full_barrier(NULL);
 		return 0;

@@ -12,9 +12,9 @@
  * it and shares the kernel's upper half; ap_entry() switches to the real
  * kernel tables at once.
  *
- * IPIs: reschedule (a thread was woken for that CPU), TLB shootdown (a
- * mapping changed that the CPU may have cached), call-function, halt (a
- * panic stops everyone).
+ * IPIs: reschedule (a thread was woken for that CPU), call-function (run
+ * a function there and wait: TLB shootdown, membarrier; smp_call.c), halt
+ * (a panic stops everyone, by NMI).
  */
 #include "arch/arch.h"
 #include "arch/smp.h"

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The call-function IPI: run a function on other CPUs and wait for it.
+ * The call-function IPI: run a function on a set of CPUs and wait for it.
  *
- * One request at a time, under a mutex: the caller fills the request,
+ * One request at a time, under a mutex: the caller runs the function
+ * itself if its own CPU is in the set, then fills the request,
  * sets one pending bit per target, sends the IPI, and spins until every
  * target has run the function in its interrupt handler and cleared its
  * bit.  The caller spins with interrupts on and holds no spinlock (the
@@ -10,8 +11,9 @@
  * always be answered: it is never waiting for the caller.  A target that
  * is busy with interrupts off answers as soon as it turns them on.
  *
- * Users: membarrier(2)'s expedited commands (kernel/proc/membarrier.c)
- * and the ktest smp_call_function_runs_everywhere.
+ * Users: TLB shootdown (kernel/mm/tlb.c), membarrier(2)'s expedited
+ * commands (kernel/proc/membarrier.c) and the ktest
+ * smp_call_function_runs_everywhere.
  */
 #include "arch/arch.h"
 #include "arch/smp.h"
@@ -41,17 +43,28 @@ smp_call_init(void)
 uint64_t
 smp_call_function(uint64_t mask, void (*fn)(void *arg), void *arg)
 {
-	uint64_t online = smp_online_mask();
+	uint64_t others;
+	unsigned long flags;
 
 	mutex_lock(&call_lock);
-	/* Our own CPU is left out: the caller runs fn itself if it needs to. */
-	mask &= online & ~(1ull << this_cpu()->id);
-	if (mask) {
+	mask &= smp_online_mask();
+	/*
+	 * Our own CPU runs fn here, with interrupts off as a handler would;
+	 * the rest are asked.  Doing both without a chance to migrate in
+	 * between means every CPU in the mask is covered even if the caller
+	 * moves while it waits.
+	 */
+	flags = arch_irq_save();
+	others = mask & ~(1ull << this_cpu()->id);
+	if (mask != others)
+		fn(arg);
+	arch_irq_restore(flags);
+	if (others) {
 		call.fn = fn;
 		call.arg = arg;
-		__atomic_store_n(&call.pending, mask, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&call.pending, others, __ATOMIC_SEQ_CST);
 		for (unsigned i = 0; i < ncpus; i++)
-			if (mask & (1ull << i))
+			if (others & (1ull << i))
 				smp_send_ipi(i, VEC_IPI_CALL);
 		while (__atomic_load_n(&call.pending, __ATOMIC_ACQUIRE))
 			arch_cpu_relax();

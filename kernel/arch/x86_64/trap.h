@@ -34,7 +34,6 @@ enum {
 #define VEC_IRQ_COUNT    64
 #define VEC_TIMER        0xE0   /* local APIC timer */
 #define VEC_IPI_RESCHED  0xF0
-#define VEC_IPI_TLB      0xF1
 #define VEC_IPI_CALL     0xF2
 #define VEC_IPI_HALT     0xF3
 #define VEC_SPURIOUS     0xFF

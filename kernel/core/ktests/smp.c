@@ -396,35 +396,36 @@ KTEST(sched_params_checked, "policy, priority, nice and affinity values are chec
 	return 0;
 }
 
-/* The call-function IPI: each other online CPU runs the function once, in an interrupt. */
+/* The call-function IPI: each online CPU in the mask runs the function once, interrupts off. */
 static volatile unsigned call_hits[CPU_MAX];
-static volatile unsigned call_not_in_irq;
+static volatile unsigned call_irqs_on;
 
 static void
 call_probe(void *arg)
 {
 	call_hits[this_cpu()->id] += (unsigned)(uint64_t)arg;
-	if (this_cpu()->irq_depth == 0)
-		call_not_in_irq++;
+	if (arch_irqs_enabled())
+		call_irqs_on++;
 }
 
-KTEST(smp_call_function_runs_everywhere, "smp_call_function runs a function once on every other CPU, in its interrupt handler, and waits")
+KTEST(smp_call_function_runs_everywhere, "smp_call_function runs a function once on every CPU asked (the caller's directly, the others by IPI), interrupts off, and waits")
 {
 	uint64_t online = smp_online_mask(), ran;
 
 	for (unsigned i = 0; i < CPU_MAX; i++)
 		call_hits[i] = 0;
-	call_not_in_irq = 0;
-	/* "Every other CPU" is relative to where the caller is: the mask says which. */
+	call_irqs_on = 0;
 	ran = smp_call_function(~0ull, call_probe, (void *)1);
-	KT_EQ(ran & ~online, 0ull);
-	for (unsigned i = 0, others = 0; i < ncpus; i++) {
-		KT_EQ(call_hits[i], (ran >> i) & 1 ? 1u : 0u);
-		others += (ran >> i) & 1;
-		if (i == ncpus - 1)
-			KT_EQ(others, ncpus - 1);   /* all but the caller's */
-	}
-	KT_EQ(call_not_in_irq, 0u);
+	KT_EQ(ran, online);
+	for (unsigned i = 0; i < ncpus; i++)
+		KT_EQ(call_hits[i], 1u);
+	KT_EQ(call_irqs_on, 0u);
+	/* Only the CPUs asked: the last one alone (on one CPU, this one). */
+	ran = smp_call_function(1ull << (ncpus - 1), call_probe, (void *)1);
+	KT_EQ(ran, 1ull << (ncpus - 1));
+	KT_EQ(call_hits[ncpus - 1], 2u);
+	for (unsigned i = 0; i + 1 < ncpus; i++)
+		KT_EQ(call_hits[i], 1u);
 	KT_EQ(smp_call_function(0, call_probe, (void *)1), 0ull);
 	return 0;
 }
