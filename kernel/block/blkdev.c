@@ -316,12 +316,23 @@ dispatch(struct blkdev *disk)
 
 		r = disk->ops->submit(disk, rq);
 		if (r == -EBUSY) {
+			bool idle;
+
+			/*
+			 * Back on the queue for the next completion to start.  If
+			 * every request in flight completed while we were trying
+			 * (their dispatch ran before rq was back), no completion
+			 * is left to come: the hardware has room now, try again.
+			 */
 			spin_lock(&disk->qlock);
 			disk->stats.inflight--;
 			disk->stats.queued++;
 			list_push_front(&disk->queue, &rq->node);
+			idle = disk->stats.inflight == 0;
 			spin_unlock(&disk->qlock);
-			return;
+			if (!idle)
+				return;
+			continue;
 		}
 		if (r < 0)
 			blk_complete(rq, r);
