@@ -364,3 +364,72 @@ KTEST(blk_listener_hears_every_device_once,
 	kfree(buf);
 	return 0;
 }
+
+/*
+ * A driver whose ring holds one request.  Asked for a second, it finds the
+ * first finished (as if its interrupt ran between the refusal and the
+ * requeue) and refuses with -EBUSY: nothing is in flight any more, so no
+ * completion will come to start the refused request.  The block layer
+ * must retry it at once.
+ */
+static struct blk_request *fake_held;
+static int fake_done;
+
+static int
+fake_submit(struct blkdev *disk, struct blk_request *rq)
+{
+	struct blk_request *first = fake_held;
+
+	if (!first) {
+		fake_held = rq;
+		return 0;
+	}
+	fake_held = NULL;
+	blk_complete(first, 0);
+	return -EBUSY;
+}
+
+static void
+fake_rq_done(struct blk_request *rq)
+{
+	fake_done++;
+}
+
+static const struct blk_ops fake_ops = { .submit = fake_submit };
+
+KTEST(blk_refused_request_runs_when_the_ring_drained, "a request refused by a full driver is retried when every request in flight finished meanwhile")
+{
+	struct blkdev *d = kzalloc(sizeof(*d));
+	struct blk_request *rq = kzalloc(2 * sizeof(*rq));
+	uint8_t *buf = kmalloc(2 * BLK_SECTOR_SIZE);
+
+	KT_ASSERT(d && rq && buf);
+	memcpy(d->name, "ktfake", 7);
+	d->sector_size = BLK_SECTOR_SIZE;
+	d->nsectors = 64;
+	d->max_inflight = 4;
+	d->ops = &fake_ops;
+	spin_init(&d->qlock, "ktfake");
+	list_init(&d->queue);
+	fake_held = NULL;
+	fake_done = 0;
+	for (int i = 0; i < 2; i++) {
+		rq[i].op = BLK_OP_READ;
+		rq[i].sector = (uint64_t)i;
+		rq[i].count = 1;
+		rq[i].nseg = 1;
+		rq[i].seg[0] = (struct blk_seg){ buf + i * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE };
+		rq[i].done = fake_rq_done;
+		KT_EQ(blk_submit(d, &rq[i]), 0);
+	}
+	KT_EQ(fake_done, 1);                 /* the first, finished by the driver */
+	KT_ASSERT(fake_held == &rq[1]);      /* the second is with the driver, not stranded */
+	KT_EQ(d->stats.queued, 0u);
+	blk_complete(&rq[1], 0);
+	KT_EQ(fake_done, 2);
+	KT_EQ(d->stats.inflight, 0u);
+	kfree(buf);
+	kfree(rq);
+	kfree(d);
+	return 0;
+}
