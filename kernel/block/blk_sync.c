@@ -95,27 +95,6 @@ rw_linear(struct blkdev *d, enum blk_op op, uint64_t sector, void *buf, uint32_t
 	return r;
 }
 
-/* One scatter read, checked: linear segments, whole sectors, inside the disk. */
-static int
-sgread_check(const struct blkdev *d, const struct blk_sgread *rd, uint64_t *sectors)
-{
-	uint64_t bytes = 0;
-
-	if (rd->nseg == 0 || rd->nseg > blk_max_segs(d))
-		return -EINVAL;
-	for (unsigned i = 0; i < rd->nseg; i++) {
-		if (rd->seg[i].len == 0 || rd->seg[i].len % d->sector_size ||
-		    !arch_virt_is_linear(rd->seg[i].buf))
-			return -EINVAL;
-		bytes += rd->seg[i].len;
-	}
-	*sectors = bytes / d->sector_size;
-	if (rd->sector >= d->nsectors || *sectors > d->nsectors - rd->sector ||
-	    (d->max_sectors && *sectors > d->max_sectors))
-		return -EINVAL;
-	return 0;
-}
-
 struct sg_slot {
 	struct blk_request rq;
 	struct blk_completion c;
@@ -126,7 +105,6 @@ int
 blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
 {
 	struct sg_slot *s;
-	uint64_t sectors;
 	int r = 0;
 
 	if (n == 0)
@@ -134,11 +112,17 @@ blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
 	if (!(s = kzalloc(n * sizeof(*s))))
 		return -ENOMEM;
 	for (unsigned i = 0; i < n && !r; i++) {
-		if ((r = sgread_check(d, &rd[i], &sectors)))
+		uint64_t bytes = 0;
+
+		if (rd[i].nseg > BLK_MAX_SEGS) {    /* blk_submit checks the rest */
+			r = -EINVAL;
 			break;
+		}
+		for (unsigned k = 0; k < rd[i].nseg; k++)
+			bytes += rd[i].seg[k].len;
 		blk_completion_init(&s[i].c);
 		s[i].rq = (struct blk_request){ .op = BLK_OP_READ, .sector = rd[i].sector,
-			.count = (uint32_t)sectors, .nseg = (uint16_t)rd[i].nseg,
+			.count = (uint32_t)(bytes / d->sector_size), .nseg = (uint16_t)rd[i].nseg,
 			.done = wake_submitter, .private = &s[i].c };
 		memcpy(s[i].rq.seg, rd[i].seg, rd[i].nseg * sizeof(rd[i].seg[0]));
 		r = blk_submit(d, &s[i].rq);
