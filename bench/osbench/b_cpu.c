@@ -19,7 +19,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static volatile uint64_t osb_sink;
@@ -53,14 +52,9 @@ osb_two_workers(size_t steps)
 			_exit(0);
 		}
 	}
-	for (int i = 0; i < 2; i++) {
-		int st;
-
-		if (waitpid(pid[i], &st, 0) != pid[i])
-			return osb_fail("waitpid");
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			return osb_failmsg("a worker did not exit with status 0");
-	}
+	for (int i = 0; i < 2; i++)
+		if (osb_reap(pid[i], "worker") < 0)
+			return -1;
 	return osb_now() - t0;
 }
 

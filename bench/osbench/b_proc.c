@@ -19,8 +19,7 @@
 
 extern char **environ;
 
-/* Wait for @pid and insist that it exited with status 0. */
-static int
+int
 osb_reap(pid_t pid, const char *what)
 {
 	int st;

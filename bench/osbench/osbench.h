@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Run options, set once by main(). */
 struct osb_opts {
@@ -68,6 +69,10 @@ typedef int (*osb_loop_fn)(void *ctx, long n);
 void osb_time_loop(const char *name, osb_loop_fn fn, void *ctx);
 void osb_clock_start(void);
 void osb_clock_stop(void);
+
+/* Wait for child @pid and insist that it exited with status 0 (b_proc.c).
+ * => 0, or -1 after osb_fail()/osb_failmsg() naming @what. */
+int osb_reap(pid_t pid, const char *what);
 
 /* Sizes that shrink in --smoke mode. */
 size_t osb_size(size_t full, size_t smoke);
