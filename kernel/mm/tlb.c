@@ -53,15 +53,13 @@ flush_on_this_cpu(void *arg)
 	flush_local(req->mm, req->start, req->end);
 }
 
-static uint64_t
-targets(const void *mm)
+uint64_t
+tlb_cpus_using(const void *mm)
 {
 	uint64_t mask = 0, online = smp_online_mask();
-	unsigned self = this_cpu()->id;
 
 	for (unsigned i = 0; i < ncpus; i++)
-		if (i != self && (online & (1ull << i)) &&
-		    (!mm || READ_ONCE(cpus[i].active_mm) == mm))
+		if ((online & (1ull << i)) && (!mm || READ_ONCE(cpus[i].active_mm) == mm))
 			mask |= 1ull << i;
 	return mask;
 }
@@ -74,7 +72,7 @@ tlb_flush_range(const void *mm, uint64_t start, uint64_t end)
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
 	flush_local(mm, start, end);
-	if (ncpus == 1 || !(mask = targets(mm)))
+	if (ncpus == 1 || !(mask = tlb_cpus_using(mm) & ~(1ull << this_cpu()->id)))
 		return;
 	struct flush_req req = { mm, start, end };
 	smp_call_function(mask, flush_on_this_cpu, &req);

@@ -6,4 +6,6 @@
 
 /* Drop cached translations of [start, end) of mm (NULL: kernel) on every CPU. */
 void tlb_flush_range(const void *mm, uint64_t start, uint64_t end);
+/* The online CPUs with address space mm loaded (every online CPU for NULL). */
+uint64_t tlb_cpus_using(const void *mm);
 uint64_t tlb_shootdown_count(void);

@@ -26,6 +26,7 @@
 #include "proc/syscalls.h"
 #include "arch/arch.h"
 #include "arch/smp.h"
+#include "mm/tlb.h"
 #include "mm/vm.h"
 #include "uapi/errno.h"
 
@@ -46,18 +47,6 @@ full_barrier(void *arg)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* MFENCE */
 }
 
-/* The CPUs whose loaded address space is mm (all of them for NULL). */
-static uint64_t
-cpus_running(const struct mm *mm)
-{
-	uint64_t mask = 0;
-
-	for (unsigned i = 0; i < ncpus; i++)
-		if (!mm || READ_ONCE(cpus[i].active_mm) == mm)
-			mask |= 1ull << i;
-	return mask;
-}
-
 long
 sys_membarrier(int cmd, unsigned flags, int cpu_id)
 {
@@ -76,12 +65,12 @@ sys_membarrier(int cmd, unsigned flags, int cpu_id)
 	case MB_PRIVATE_EXPEDITED:
 		if (!__atomic_load_n(&mm->membarrier_private, __ATOMIC_ACQUIRE))
 			return -EPERM;
-		smp_call_function(cpus_running(mm), full_barrier, NULL);
+		smp_call_function(tlb_cpus_using(mm), full_barrier, NULL);
 		full_barrier(NULL);
 		return 0;
 	case MB_GLOBAL:
 	case MB_GLOBAL_EXPEDITED:
-		smp_call_function(cpus_running(NULL), full_barrier, NULL);
+		smp_call_function(tlb_cpus_using(NULL), full_barrier, NULL);
 		full_barrier(NULL);
 		return 0;
 	default:
