@@ -22,6 +22,7 @@
 #include "mm/slab.h"
 #include "mm/tlb.h"
 #include "arch/arch.h"
+#include "arch/smp.h"
 #include "arch/x86_64/paging.h"
 #include "core/panic.h"
 #include "lib/string.h"
@@ -346,6 +347,40 @@ mm_tryget(struct mm *mm)
 	return false;
 }
 
+/*
+ * Lazy address spaces.  A kernel thread (the idle thread above all) uses
+ * only the kernel half, which every address space shares, so switching to
+ * one leaves the last user address space loaded: a process that sleeps
+ * and wakes on an otherwise idle CPU then finds its page tables and TLB
+ * entries still there, and no %cr3 write happens in either direction.
+ * The borrowed address space stays in cpu->active_mm, so TLB shootdowns
+ * still reach that CPU.  The one duty this adds: before an address space's
+ * page tables are freed, no CPU may still have them loaded (mm_unlazy).
+ */
+void
+mm_activate_lazy(struct mm *mm)
+{
+	if (mm)
+		mm_activate(mm);
+}
+
+static void
+drop_if_loaded(void *mm)
+{
+	if (this_cpu()->active_mm == mm)
+		mm_activate(NULL);
+}
+
+/* No CPU keeps mm loaded once this returns.  => mm has no users left. */
+static void
+mm_unlazy(struct mm *mm)
+{
+	uint64_t mask = tlb_cpus_using(mm);
+
+	if (mask)
+		smp_call_function(mask, drop_if_loaded, mm);
+}
+
 static void
 mm_destroy(struct mm *mm)
 {
@@ -360,6 +395,7 @@ mm_destroy(struct mm *mm)
 		avl_remove(&mm->vmas, n);
 		vma_free(v);
 	}
+	mm_unlazy(mm);
 	paging_free_user_tables(mm->pml4, pt_free);
 	pmm_free(mm->pml4, 0);
 	kfree(mm);

@@ -77,6 +77,9 @@ void mm_put(struct mm *mm);
 struct mm *mm_fork(struct mm *parent) __must_check;
 /* Load mm's page tables on this CPU (NULL: kernel tables only). */
 void mm_activate(struct mm *mm);
+/* For a context switch: like mm_activate, but a kernel thread (NULL) keeps
+ * whatever address space is loaded (see vm.c, "Lazy address spaces"). */
+void mm_activate_lazy(struct mm *mm);
 
 /* flags are Linux's MAP_* bits.  => address, or -errno. */
 long vm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,

@@ -159,7 +159,7 @@ proc_switch(struct thread *prev, struct thread *next)
 		fpu_save(&pp->fpu);
 		pp->gs_base = arch_user_gs_base();
 	}
-	mm_activate(next->mm);
+	mm_activate_lazy(next->mm);
 	if (np) {
 		fpu_restore(&np->fpu);
 		arch_set_user_tls(np->fs_base, np->gs_base);

@@ -210,6 +210,15 @@ sched_preempt(struct trap_frame *tf)
 }
 
 void
+sched_preempt_point(void)
+{
+	struct cpu *c = this_cpu();
+
+	if (c->need_resched && c->preempt_count == 0)
+		sched_switch(SWITCH_PREEMPT);
+}
+
+void
 sched_set_state(int state)
 {
 	current()->state = state;

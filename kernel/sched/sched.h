@@ -91,6 +91,7 @@ struct thread {
 	bool fault_accerr;            /* [s] it was a protection fault */
 	bool fault_bus;               /* [s] the backing object has no page there (SIGBUS) */
 	bool full_restore;            /* [s] return to user by IRETQ (all registers) */
+	bool in_syscall;              /* [s] between system-call entry and exit */
 
 	/* Per-thread views of process state, for the layers below proc/. */
 	struct files *files;          /* [s] open file table (fs/) */
@@ -155,6 +156,8 @@ int sched_sleep_ns(uint64_t ns, bool interruptible);
 /* Disable or re-enable involuntary switches on this CPU. */
 void preempt_disable(void);
 void preempt_enable(void);
+/* Switch now if a wakeup asked this CPU to (the end of a system call). */
+void sched_preempt_point(void);
 
 /* Upcalls the process layer installs (it sits above sched/). */
 struct sched_hooks {

@@ -79,7 +79,13 @@ select_cpu(struct thread *t)
 	return (ok & (1ull << t->cpu)) ? t->cpu : best;
 }
 
-/* Have cpu call the scheduler as soon as it can. */
+/*
+ * Have cpu call the scheduler as soon as it can.  Another CPU gets an IPI.
+ * This CPU needs none when the flag will be seen soon anyway: on the way
+ * out of an interrupt, or at the end of the system call we are in (as
+ * Linux does without kernel preemption); anywhere else a self-IPI fires
+ * the moment interrupts are back on.
+ */
 void
 resched_cpu(unsigned cpu)
 {
@@ -88,8 +94,8 @@ resched_cpu(unsigned cpu)
 	WRITE_ONCE(cpus[cpu].need_resched, true);
 	if (cpu != me->id)
 		smp_send_ipi(cpu, VEC_IPI_RESCHED);
-	else if (me->current != me->idle && me->irq_depth == 0)
-		smp_send_ipi(cpu, VEC_IPI_RESCHED);   /* taken when interrupts are back on */
+	else if (me->current != me->idle && me->irq_depth == 0 && !me->current->in_syscall)
+		smp_send_ipi(cpu, VEC_IPI_RESCHED);
 }
 
 void
@@ -245,6 +251,9 @@ busiest_cpu(unsigned me, unsigned *load)
 	for (unsigned i = 0; i < ncpus; i++) {
 		unsigned l = rq_nr_queued(&runqueues[i]);
 
+		/* An idle CPU with a queue has been sent for and will run it. */
+		if (READ_ONCE(cpus[i].current) == runqueues[i].idle)
+			continue;
 		if (i != me && l > *load) {
 			best = (int)i;
 			*load = l;

@@ -51,11 +51,15 @@ syscall_dispatch(struct trap_frame *tf)
 	struct thread *t = current();
 	long ret;
 
+	t->in_syscall = true;
 	if (nr < NR_SYSCALLS && syscall_table[nr].fn)
 		ret = syscall_table[nr].fn(tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
 	else
 		ret = unknown(nr);
+	t->in_syscall = false;
 	tf->rax = (uint64_t)ret;
+	/* A wakeup on this CPU during the call asked for a switch (resched_cpu). */
+	sched_preempt_point();
 	if (trap_upcalls.return_to_user)
 		trap_upcalls.return_to_user(tf);
 	if (t->full_restore) {
