@@ -7,7 +7,7 @@
 set -e
 PKGS="qemu-system-x86 qemu-utils musl-tools busybox-static e2fsprogs cpio \
 xorriso grub-pc-bin grub-common grub-efi-amd64-bin mtools dosfstools ovmf \
-gcc make binutils gdb xz-utils clang lld fdisk"
+gcc make binutils gdb xz-utils clang lld fdisk bochs bochsbios vgabios"
 
 missing=""
 for p in $PKGS; do

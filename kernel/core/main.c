@@ -37,6 +37,8 @@
 #include "drivers/rtc.h"
 #include "drivers/tty.h"
 #include "arch/x86_64/acpi.h"
+#include "arch/x86_64/pcid.h"
+#include "lib/string.h"
 #include "lib/format.h"
 
 void kmain(uint32_t magic, uint32_t info_phys);
@@ -172,6 +174,15 @@ max_cpus(void)
 	return (unsigned)cmdline_get_int(&kernel_cmdline, "maxcpus", CPU_MAX);
 }
 
+/* keel.pcid=off keeps %cr3 loads flushing (for comparison); on by default. */
+static bool
+pcid_wanted(void)
+{
+	const char *v = cmdline_get(&kernel_cmdline, "keel.pcid");
+
+	return !v || (strcmp(v, "off") != 0 && strcmp(v, "0") != 0);
+}
+
 /* The initramfs is boot module 0; its frames go back to the allocator once unpacked. */
 static void
 unpack_initramfs(void)
@@ -231,6 +242,7 @@ kmain(uint32_t magic, uint32_t info_phys)
 	boot_info_log(&boot_info);             /* loader, modules, framebuffer */
 	arch_cpu_tables_init();                /* GDT, TSS, IDT */
 	pmm_early_init(&boot_info);            /* memory map, reserved ranges */
+	pcid_choose(pcid_wanted());   /* tagged TLB */
 	kmap_init();                           /* kernel page tables, direct map */
 	pmm_init();                            /* buddy allocator over free frames */
 	kmalloc_kernel_init();                 /* slab caches, kmalloc */

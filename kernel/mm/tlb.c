@@ -18,6 +18,8 @@
  * at each other both still answer.
  */
 #include "mm/tlb.h"
+#include "mm/vm.h"
+#include "arch/x86_64/pcid.h"
 #include "arch/arch.h"
 #include "arch/smp.h"
 #include "arch/x86_64/paging.h"
@@ -54,7 +56,7 @@ flush_on_this_cpu(void *arg)
 }
 
 uint64_t
-tlb_cpus_using(const void *mm)
+tlb_cpus_using(const struct mm *mm)
 {
 	uint64_t mask = 0, online = smp_online_mask();
 
@@ -65,12 +67,14 @@ tlb_cpus_using(const void *mm)
 }
 
 void
-tlb_flush_range(const void *mm, uint64_t start, uint64_t end)
+tlb_flush_range(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t mask;
 
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
+	if (mm)
+		tlb_ctx_bump(&mm->tlb);   /* CPUs with mm cached but not loaded (pcid.c) */
 	flush_local(mm, start, end);
 	if (ncpus == 1 || !(mask = tlb_cpus_using(mm) & ~(1ull << this_cpu()->id)))
 		return;

@@ -321,6 +321,7 @@ mm_create(void)
 	mutex_init(&mm->lock, "mm");
 	avl_init(&mm->vmas);
 	mm->users = 1;
+	tlb_ctx_init(&mm->tlb);
 	mm->mmap_top = USER_MMAP_TOP;
 	mm->stack_top = USER_STACK_TOP;
 	spin_lock(&mm_list_lock);
@@ -411,11 +412,11 @@ mm_put(struct mm *mm)
 void
 mm_activate(struct mm *mm)
 {
-	paddr_t root = mm ? mm->pml4 : kmap_root();
+	unsigned long flags = arch_irq_save();   /* one CPU's cache throughout */
 
 	WRITE_ONCE(this_cpu()->active_mm, mm);
-	if (paging_current_root() != root)
-		paging_switch_root(root);
+	pcid_load(mm ? mm->pml4 : kmap_root(), mm ? &mm->tlb : NULL);
+	arch_irq_restore(flags);
 }
 
 struct fork_ctx {

@@ -18,6 +18,7 @@
 #include "lib/compiler.h"
 #include "lib/avl.h"
 #include "sync/mutex.h"
+#include "arch/x86_64/pcid.h"
 
 /* Protection bits: the same values as PROT_READ/WRITE/EXEC. */
 #define VM_READ   0x1
@@ -59,6 +60,7 @@ struct mm {
 	uint32_t def_flags;        /* [m] added to new VMAs: VM_LOCKED after mlockall(MCL_FUTURE) */
 	uint64_t arg_start, arg_end, env_start, env_end;  /* [m] for /proc */
 	bool membarrier_private;   /* [a] membarrier(REGISTER_PRIVATE_EXPEDITED) was called */
+	struct tlb_ctx tlb;        /* its tag in the TLB (arch/x86_64/pcid.c) */
 };
 
 /* Default layout (Linux's, without randomization). */

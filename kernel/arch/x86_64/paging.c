@@ -8,6 +8,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/pcid.h"
 #include "lib/string.h"
 
 static inline pte_t *
@@ -156,6 +157,7 @@ paging_cpu_init(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr0(read_cr0() | CR0_WP);
 	write_cr4(read_cr4() | CR4_PGE);
+	pcid_cpu_init();
 }
 
 void

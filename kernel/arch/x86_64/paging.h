@@ -67,7 +67,7 @@ void paging_flush_page(vaddr_t va);
 void paging_flush_all(void);
 paddr_t paging_current_root(void);
 void paging_switch_root(paddr_t pml4_pa);
-/* Turn on NX, write protection in ring 0, global pages; probe PCID. */
+/* Turn on NX, write protection in ring 0, global pages, and PCIDs if chosen. */
 void paging_cpu_init(void);
 
 /*
