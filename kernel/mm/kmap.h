@@ -15,6 +15,8 @@ paddr_t kmap_root(void);
 
 /* Kernel virtual ranges (mm/kva.c). */
 void *kva_alloc(size_t pages) __must_check;
+/* Page-table pages made for the KVA window so far (they are kept). */
+uint64_t kva_page_table_pages(void);
 void kva_free(void *va, size_t pages);
 /* Map device registers uncached; returns the virtual address or NULL. */
 void *kva_map_phys(paddr_t pa, size_t len);

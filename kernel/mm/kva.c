@@ -48,10 +48,27 @@ kva_free(void *va, size_t pages)
 	spin_unlock(&kva_lock);
 }
 
+/*
+ * Page tables under the window are never freed: the moving hint sweeps the
+ * window, so they build up to cover what has been used (at most 8 MiB for
+ * the 4 GiB window), and /proc/meminfo shows how much (KvaPageTables).
+ */
+static uint64_t kva_pt_pages;         /* [a] */
+
 static paddr_t
 pt_alloc(void)
 {
-	return pmm_alloc_zeroed(0);
+	paddr_t pa = pmm_alloc_zeroed(0);
+
+	if (pa)
+		__atomic_add_fetch(&kva_pt_pages, 1, __ATOMIC_RELAXED);
+	return pa;
+}
+
+uint64_t
+kva_page_table_pages(void)
+{
+	return __atomic_load_n(&kva_pt_pages, __ATOMIC_RELAXED);
 }
 
 static int

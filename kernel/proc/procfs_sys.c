@@ -19,6 +19,7 @@
 #include "sched/timer.h"
 #include "sched/loadavg.h"
 #include "uapi/stat.h"
+#include "mm/kmap.h"
 #include "proc/internal.h"
 
 static int
@@ -48,13 +49,14 @@ show_meminfo(struct seqbuf *sb, int pid)
 		"AnonPages:      %8llu kB\nPageBuffer:     %8llu kB\n"
 		"Shmem:                 0 kB\nSlab:           %8llu kB\n"
 		"SReclaimable:   %8llu kB\nSUnreclaim:     %8llu kB\n"
-		"KernelStack:    %8llu kB\n"
+		"KernelStack:    %8llu kB\nKvaPageTables:  %8llu kB\n"
 		"ZeroFillFaults: %8llu\nCowFaults:      %8llu\nCowReuses:      %8llu\n",
 		total, free, free + empty + (unsigned long long)vmi.standby * 4, (unsigned long long)vmi.swapcache * 4,
 		(unsigned long long)vmi.mlocked * 4, (unsigned long long)swap_total * 4,
 		(unsigned long long)swap_free * 4, (unsigned long long)vmi.resident * 4,
 		(unsigned long long)vmi.standby * 4, slab, empty, slab - empty,
 		(unsigned long long)sched_nr_threads() * (KSTACK_SIZE / 1024),
+		(unsigned long long)kva_page_table_pages() * 4,
 		(unsigned long long)vm_stats.zero_fill_faults,
 		(unsigned long long)vm_stats.cow_faults,
 		(unsigned long long)vm_stats.cow_reuses);

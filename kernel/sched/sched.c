@@ -106,6 +106,14 @@ pick_next_locked(struct runqueue *rq, uint64_t now)
 void
 sched_switch(enum switch_why why)
 {
+	/*
+	 * Interrupts go off before this CPU's queue is chosen: an interrupt
+	 * in between could preempt us and let us resume on another CPU, still
+	 * holding the first CPU's queue in hand (and so run a thread that
+	 * CPU is running).  Callers may come with interrupts on
+	 * (preempt_enable, the end of a system call).
+	 */
+	unsigned long flags = arch_irq_save();
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = c->rq;
 	struct thread *prev = c->current, *next;
@@ -135,6 +143,7 @@ sched_switch(enum switch_why why)
 		rq = c->rq;
 	}
 	spin_unlock(&rq->lock);
+	arch_irq_restore(flags);
 	if (!list_empty(&rq->dead) || !list_empty(&rq->moving))
 		sched_post_switch();
 }
