@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -156,6 +158,32 @@ TEST(read_write_bad_buffer_efault, "read into or write from unmapped memory fail
 	int fd = CHECK_OK(open("f", O_RDWR));
 	CHECK_ERR(syscall(SYS_read, fd, UT_BAD_PTR, 4), EFAULT);
 	CHECK_ERR(syscall(SYS_write, fd, UT_BAD_PTR, 4), EFAULT);
+}
+
+/*
+ * A buffer that runs off the end of its mapping: the call moves the bytes
+ * up to the hole, exactly, and says how many.  The hole starts 13 bytes
+ * in, so the copy's 8-byte steps cannot land on it.
+ */
+TEST(read_write_short_at_a_hole, "read into or write from a buffer that ends in a hole moves exactly the mapped bytes")
+{
+	char *m = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	CHECK(m != MAP_FAILED);
+	CHECK_OK(munmap(m + 4096, 4096));
+	p = m + 4096 - 13;
+	ut_write_file("f", "abcdefghijklmnopqrstuvwxyz");
+	int fd = CHECK_OK(open("f", O_RDWR));
+	CHECK_EQ(read(fd, p, 26), 13);
+	CHECK(memcmp(p, "abcdefghijklm", 13) == 0);
+	memcpy(p, "0123456789ABC", 13);
+	CHECK_EQ(lseek(fd, 0, SEEK_SET), 0);
+	CHECK_EQ(write(fd, p, 26), 13);
+	char back[32] = { 0 };
+	CHECK_EQ(pread(fd, back, sizeof(back), 0), 26);
+	CHECK(memcmp(back, "0123456789ABCnopqrstuvwxyz", 26) == 0);
+	munmap(m, 4096);
 }
 
 TEST(read_write_bad_fd_ebadf, "read and write on a bad fd fail with EBADF")
