@@ -198,6 +198,8 @@ struct blk_sgread {
 };
 /* Start n such reads at once and wait for all of them.  => 0 or the first error. */
 int blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n) __must_check;
+/* The same for writes (the description reads "from" the segments). */
+int blk_write_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n) __must_check;
 /* Submit and sleep until done: rq->status. */
 int blk_submit_wait(struct blkdev *d, struct blk_request *rq) __must_check;
 /* For tests: hand rq to the driver without the range checks.  => rq->status. */

@@ -101,8 +101,8 @@ struct sg_slot {
 	bool started;
 };
 
-int
-blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
+static int
+rw_sg(struct blkdev *d, enum blk_op op, const struct blk_sgread *rd, unsigned n)
 {
 	struct sg_slot *s;
 	int r = 0;
@@ -121,7 +121,7 @@ blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
 		for (unsigned k = 0; k < rd[i].nseg; k++)
 			bytes += rd[i].seg[k].len;
 		blk_completion_init(&s[i].c);
-		s[i].rq = (struct blk_request){ .op = BLK_OP_READ, .sector = rd[i].sector,
+		s[i].rq = (struct blk_request){ .op = op, .sector = rd[i].sector,
 			.count = (uint32_t)(bytes / d->sector_size), .nseg = (uint16_t)rd[i].nseg,
 			.done = wake_submitter, .private = &s[i].c };
 		memcpy(s[i].rq.seg, rd[i].seg, rd[i].nseg * sizeof(rd[i].seg[0]));
@@ -138,6 +138,18 @@ blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
 	}
 	kfree(s);
 	return r;
+}
+
+int
+blk_read_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
+{
+	return rw_sg(d, BLK_OP_READ, rd, n);
+}
+
+int
+blk_write_sg(struct blkdev *d, const struct blk_sgread *rd, unsigned n)
+{
+	return rw_sg(d, BLK_OP_WRITE, rd, n);
 }
 
 static uint32_t

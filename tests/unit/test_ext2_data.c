@@ -104,6 +104,54 @@ TEST(unreserve_returns_the_block)
 	CHECK_EQ(eh_stat_field(img, "/f", "Size:"), 5 * 4096 + 1);
 }
 
+/* Does debugfs see blk as in use on the image? */
+static bool
+in_use_on_disk(const char *img, uint32_t blk)
+{
+	char cmd[64], *out;
+	bool used;
+
+	snprintf(cmd, sizeof(cmd), "testb %u", blk);
+	out = eh_debugfs(img, cmd);
+	used = out && strstr(out, "marked in use");
+	free(out);
+	return used;
+}
+
+/*
+ * A reserved data block's bit reaches the disk with the link, before the
+ * pointer to it: until then a crash leaves it free and unreferenced, and a
+ * file written a page at a time does not write its bitmap once per page.
+ */
+TEST(reserve_defers_the_bitmap_until_link)
+{
+	const char *img = eh_path("data-defer.img");
+	const uint32_t lblk[] = { 0, 1, 2 };
+	uint32_t pblk[3], ino;
+	uint8_t buf[4096];
+	struct eh_disk d;
+	struct ext2_fs *fs;
+
+	CHECK_EQ(eh_mkfs(img, 4096, 8192, NULL, NULL), 0);
+	fs = eh_mount(&d, img, EXT2_MOUNT_EXTDATA);
+	if (!fs)
+		return;
+	CHECK_EQ(eh_create(fs, EXT2_ROOT_INO, "f", 0644, &ino), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		CHECK_EQ(ext2_data_reserve(fs, ino, lblk[i], 0, &pblk[i]), 0);
+		eh_fill(buf, sizeof(buf), 7 + i);
+		CHECK_EQ(d.io.write(&d.io, pblk[i], buf), 0);
+	}
+	for (unsigned i = 0; i < 3; i++)
+		CHECK(!in_use_on_disk(img, pblk[i]));
+	CHECK_EQ(ext2_data_link(fs, ino, lblk, pblk, 3, 3 * 4096), 0);
+	for (unsigned i = 0; i < 3; i++)
+		CHECK(in_use_on_disk(img, pblk[i]));
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+	CHECK_EQ(eh_stat_field(img, "/f", "Size:"), 3 * 4096);
+}
+
 /* RENAME_EXCHANGE of two files, and of a file and a directory across directories. */
 TEST(exchange_swaps_names)
 {

@@ -8,6 +8,11 @@
  *
  *   allocate: the bit is set and the bitmap written at once, so the caller
  *             may point at the block or inode as soon as this returns;
+ *   allocate, deferred (file data reserved by a page cache, data.c): the
+ *             bit is only set in the cached bitmap block, and the caller
+ *             writes no pointer to the block before ext2_bitmap_flush
+ *             (ext2_data_link calls it first); until then a crash leaves
+ *             the block free on disk, and nothing points at it;
  *   free:     the caller has already cleared (on disk) every pointer to it,
  *             so the cleared bit may reach the disk any time later.
  *
@@ -131,7 +136,8 @@ find_clear(const uint8_t *map, uint32_t from, uint32_t to)
 }
 
 static int
-alloc_in_group(struct ext2_fs *fs, uint32_t g, uint32_t from, uint32_t to, uint32_t *blk)
+alloc_in_group(struct ext2_fs *fs, uint32_t g, uint32_t from, uint32_t to, uint32_t *blk,
+	       bool defer)
 {
 	uint32_t bit;
 	int err;
@@ -144,7 +150,9 @@ alloc_in_group(struct ext2_fs *fs, uint32_t g, uint32_t from, uint32_t to, uint3
 	if (is_metadata(fs, g, group_first_block(fs, g) + bit))
 		return ext2_corrupt(fs, "block bitmap shows metadata as free");
 	bit_flip(fs->bitmap, bit);
-	if ((err = bitmap_store(fs)))
+	if (defer)
+		fs->bitmap_dirty = true;
+	else if ((err = bitmap_store(fs)))
 		return err;
 	fs->gd[g].bg_free_blocks_count--;
 	fs->sb.s_free_blocks_count--;
@@ -160,8 +168,8 @@ alloc_in_group(struct ext2_fs *fs, uint32_t g, uint32_t from, uint32_t to, uint3
  * FIXME: the super-user's reserve (s_r_blocks_count) is not kept back,
  * because this layer does not know who is asking.
  */
-int
-ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
+static int
+block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk, bool defer)
 {
 	uint32_t g0, start;
 	int err;
@@ -181,11 +189,23 @@ ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
 
 		if (fs->gd[g].bg_free_blocks_count == 0 || from >= to)
 			continue;
-		err = alloc_in_group(fs, g, from, to, blk);
+		err = alloc_in_group(fs, g, from, to, blk, defer);
 		if (err != -ENOSPC)
 			return err;
 	}
 	return -ENOSPC;
+}
+
+int
+ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
+{
+	return block_alloc(fs, goal, blk, false);
+}
+
+int
+ext2_block_alloc_deferred(struct ext2_fs *fs, uint32_t goal, uint32_t *blk)
+{
+	return block_alloc(fs, goal, blk, true);
 }
 
 /* Free one block.  The caller has already cleared (and written) every pointer to it. */

@@ -9,7 +9,8 @@
  * write() that dirtied it, so allocation and linking are split in two:
  *
  *   ext2_data_reserve  at write() time: allocate a disk block for logical
- *                      block lblk (the bitmap is written at once), and make
+ *                      block lblk (the bitmap is only marked dirty: nothing
+ *                      points at the block until the link), and make
  *                      sure every indirect block on its path exists (new
  *                      ones are zero-filled and written before anything
  *                      points at them).  The data block is NOT linked: the
@@ -18,9 +19,11 @@
  *                      reported here, to write(), not later to nobody.
  *   (the caller writes the data into the reserved block)
  *   ext2_data_link     at write-back time: the data is on disk, so point
- *                      the map at it.  Entries of one indirect block are set
- *                      together (one write), then the inode, with its new
- *                      size and block count, is written last.
+ *                      the map at it.  The bitmap goes first (the reserved
+ *                      bits reach the disk before any pointer to them);
+ *                      entries of one indirect block are set together (one
+ *                      write), then the inode, with its new size and block
+ *                      count, is written last.
  *   ext2_data_unreserve  a reserved block the caller no longer needs
  *                      (the page was truncated before write-back).
  *
@@ -124,7 +127,7 @@ ext2_data_reserve(struct ext2_fs *fs, uint32_t ino, uint32_t lblk, uint32_t goal
 		goal = ext2_block_goal(fs, ino, &in, lblk);
 	if ((err = ensure_path(fs, ino, &in, off, depth, goal)))
 		return err;
-	return ext2_block_alloc(fs, goal, pblk);
+	return ext2_block_alloc_deferred(fs, goal, pblk);
 }
 
 int
@@ -223,6 +226,8 @@ ext2_data_link(struct ext2_fs *fs, uint32_t ino, const uint32_t *lblk, const uin
 		return err;
 	if (size > fs->max_file_size)
 		return -EFBIG;
+	if ((err = ext2_bitmap_flush(fs)))   /* reserved bits before pointers to them */
+		return err;
 	if (!(lf.buf = ext2_buf_get(fs)))
 		return -ENOMEM;
 	for (unsigned i = 0; i < n && !err; i++)

@@ -112,6 +112,9 @@ int ext2_commit(struct ext2_fs *fs, int err);
 
 /* Bitmaps (alloc.c). */
 int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk);
+/* The bitmap is written later: no pointer to *blk may reach the disk before
+ * ext2_bitmap_flush (see alloc.c). */
+int ext2_block_alloc_deferred(struct ext2_fs *fs, uint32_t goal, uint32_t *blk);
 int ext2_block_free(struct ext2_fs *fs, uint32_t blk);
 int ext2_inode_alloc(struct ext2_fs *fs, uint32_t parent, bool dir, uint32_t *ino);
 int ext2_inode_release(struct ext2_fs *fs, uint32_t ino, bool dir);

@@ -16,9 +16,10 @@
  * last page are zeroed before it is written, so the disk keeps the rule
  * the library relies on (the tail of the last block is zero).
  *
- * Data moves between pages and the disk with blk_read/blk_write straight
- * from and into the page frames, never through the buffer cache: a block
- * of file data is cached once, in its page.
+ * Data moves between pages and the disk straight from and into the page
+ * frames (blk_read, and scatter writes of whole write-back batches with
+ * blk_write_sg), never through the buffer cache: a block of file data is
+ * cached once, in its page.
  */
 #include "fs/ext2fs/ext2fs.h"
 #include "block/blk.h"
@@ -30,7 +31,7 @@
 #include "uapi/stat.h"
 
 #define PAGE PCACHE_PAGE_SIZE
-#define WB_BATCH 16             /* pages linked by one library call */
+#define WB_BATCH 64             /* pages linked by one library call */
 
 /* Pieces of page index that start below size. */
 static unsigned
@@ -43,9 +44,9 @@ pieces_in_file(const struct e2vol *v, uint64_t index, uint64_t size)
 	return (unsigned)MIN((uint64_t)v->bpp, DIV_ROUND_UP(size - start, v->bsize));
 }
 
-/* Move n pieces between the page and their disk blocks (0: skip), in runs. */
+/* Read n pieces of a page from their disk blocks (0: skip), in runs. */
 static int
-piece_io(struct e2vol *v, uint8_t *data, const uint32_t *pblk, unsigned n, bool write)
+pieces_read(struct e2vol *v, uint8_t *data, const uint32_t *pblk, unsigned n)
 {
 	for (unsigned i = 0; i < n;) {
 		unsigned run = 1;
@@ -60,8 +61,7 @@ piece_io(struct e2vol *v, uint8_t *data, const uint32_t *pblk, unsigned n, bool 
 		while (i + run < n && pblk[i + run] == pblk[i] + run)
 			run++;
 		count = run * v->sectors_per_block;
-		r = write ? blk_write(v->dev, sector, data + i * v->bsize, count)
-			  : blk_read(v->dev, sector, data + i * v->bsize, count);
+		r = blk_read(v->dev, sector, data + i * v->bsize, count);
 		if (r)
 			return r;
 		i += run;
@@ -79,7 +79,7 @@ page_fill(struct e2vol *v, struct e2i *e, struct pcache_page *pg)
 	int r = 0;
 
 	if (n && !(r = ext2_data_map(v->fs, e->nr, (uint32_t)(pg->index * v->bpp), n, pblk)))
-		r = piece_io(v, pg->data, pblk, n, false);
+		r = pieces_read(v, pg->data, pblk, n);
 	if (r)
 		return e2_report(v, r);
 	if (e->size - start < PAGE && e->size > start)
@@ -146,15 +146,21 @@ unreserve_from(struct e2vol *v, struct pcache_page *pg, unsigned from)
 	}
 }
 
+#define WB_PIECES (WB_BATCH * PCACHE_PIECES)
+#define WB_INFLIGHT 8          /* scatter writes started together */
+
 struct batch {
-	uint32_t lblk[WB_BATCH * PCACHE_PIECES];
-	uint32_t pblk[WB_BATCH * PCACHE_PIECES];
+	uint32_t lblk[WB_PIECES];     /* reserved pieces, linked after the writes */
+	uint32_t pblk[WB_PIECES];
 	unsigned n;
+	uint32_t wblk[WB_PIECES];     /* every piece to write: its block ... */
+	uint8_t *wdata[WB_PIECES];    /* ... and its bytes, in batch order */
+	unsigned nw;
 };
 
-/* Write one dirty page's pieces; collect its reserved ones for linking. */
+/* Queue one dirty page's pieces for writing; collect its reserved ones for linking. */
 static int
-write_page(struct e2vol *v, struct e2i *e, struct pcache_page *pg, struct batch *b)
+collect_page(struct e2vol *v, struct e2i *e, struct pcache_page *pg, struct batch *b)
 {
 	unsigned n = pieces_in_file(v, pg->index, e->size);
 	uint64_t start = pg->index * PAGE;
@@ -168,16 +174,56 @@ write_page(struct e2vol *v, struct e2i *e, struct pcache_page *pg, struct batch 
 		memset((uint8_t *)pg->data + (e->size - start), 0, PAGE - (e->size - start));
 	if ((r = ext2_data_map(v->fs, e->nr, lblk0, n, blk)))
 		return e2_report(v, r);
-	for (unsigned i = 0; i < n; i++) {
-		if (!pg->reserved[i])
-			continue;
-		if (blk[i])
+	for (unsigned i = 0; i < n; i++)
+		if (pg->reserved[i] && blk[i])
 			return e2_report(v, -EIO);  /* mapped and reserved at once: a bug */
-		blk[i] = pg->reserved[i];
-		b->lblk[b->n] = lblk0 + i;
-		b->pblk[b->n++] = pg->reserved[i];
+	for (unsigned i = 0; i < n; i++) {
+		if (pg->reserved[i]) {
+			blk[i] = pg->reserved[i];
+			b->lblk[b->n] = lblk0 + i;
+			b->pblk[b->n++] = pg->reserved[i];
+		}
+		if (blk[i]) {
+			b->wblk[b->nw] = blk[i];
+			b->wdata[b->nw++] = (uint8_t *)pg->data + i * v->bsize;
+		}
 	}
-	return piece_io(v, pg->data, blk, n, true);
+	return 0;
+}
+
+/*
+ * Write every queued piece: runs of consecutive blocks become scatter
+ * writes (one segment per piece), several in flight at once, and all are
+ * waited for, so the blocks hold their data before anything points to
+ * them (soft updates' first rule).
+ */
+static int
+write_pieces(struct e2vol *v, const struct batch *b)
+{
+	struct blk_sgread *rq = kmalloc(WB_INFLIGHT * sizeof(*rq));
+	unsigned max = blk_max_segs(v->dev), nrq = 0;
+	int r = 0;
+
+	if (!rq)
+		return -ENOMEM;
+	if (v->dev->max_sectors)
+		max = MIN(max, v->dev->max_sectors / v->sectors_per_block);
+	for (unsigned i = 0; i < b->nw && !r;) {
+		struct blk_sgread *w = &rq[nrq++];
+
+		w->sector = (uint64_t)b->wblk[i] * v->sectors_per_block;
+		w->nseg = 0;
+		do {
+			w->seg[w->nseg++] = (struct blk_seg){ b->wdata[i], v->bsize };
+			i++;
+		} while (i < b->nw && w->nseg < max && b->wblk[i] == b->wblk[i - 1] + 1);
+		if (nrq == WB_INFLIGHT || i == b->nw) {
+			r = blk_write_sg(v->dev, rq, nrq);
+			nrq = 0;
+		}
+	}
+	kfree(rq);
+	return r;
 }
 
 /* Write a batch of dirty pages, then link their new blocks with one call. */
@@ -185,14 +231,16 @@ static int
 write_batch(struct e2vol *v, struct e2i *e, struct pcache_page **pages, unsigned n)
 {
 	struct batch *b = kmalloc(sizeof(*b));
-	int r = 0, l;
+	int r = 0, l, w;
 
 	if (!b)
 		return -ENOMEM;
-	b->n = 0;
+	b->n = b->nw = 0;
 	for (unsigned i = 0; i < n && !r; i++)
 		if (!pages[i]->busy)    /* a write is copying into it: next time */
-			r = write_page(v, e, pages[i], b);
+			r = collect_page(v, e, pages[i], b);
+	if ((w = write_pieces(v, b)) && !r)
+		r = w;
 	/* Link what was written even after an error; what was not stays reserved. */
 	l = b->n ? ext2_data_link(v->fs, e->nr, b->lblk, b->pblk, b->n, e->size) : 0;
 	if (l)
