@@ -19,8 +19,8 @@
  * So frees only mark the cached bitmap block dirty: freeing a 300-block
  * file writes its bitmap block once, not 300 times.  The dirty block is
  * written before another bitmap block is loaded, by the next allocation,
- * or by ext2_commit.  The free counts in the group descriptors and the
- * superblock are updated in memory and written by ext2_commit (mount.c).
+ * or by ext2_sync.  The free counts in the group descriptors and the
+ * superblock are updated in memory and written by ext2_sync (mount.c).
  *
  * Policy.  A file's blocks go right after the block before them when that
  * block is free (so files stay contiguous), else after their inode's

@@ -31,11 +31,9 @@
  * is initialized) applied to data.  A crash between reserve and link
  * leaves allocated blocks nobody points at, which e2fsck frees.
  *
- * These calls do not end with ext2_commit: a page cache reserves blocks
- * one page at a time, and writing the group descriptors and superblock
- * after each would triple the writes.  The bitmaps, which are the truth,
- * are always on disk first; the summary counts follow at the caller's next
- * ext2_sync (or any other operation's commit).
+ * The bitmaps, which are the truth, always reach the disk before any
+ * pointer to what they allocate; the summary counts follow at the
+ * caller's next ext2_sync, as for every other operation (mount.c).
  */
 #include "fs/ext2/internal.h"
 #include "lib/string.h"

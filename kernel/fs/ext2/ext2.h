@@ -80,8 +80,14 @@ int ext2_unmount(struct ext2_fs *fs);
  * unknown read-only-compatible features.
  */
 int ext2_remount(struct ext2_fs *fs, unsigned flags, const char **msg);
-/* Write back the superblock and group descriptors, then flush the device. */
+/*
+ * Write back the superblock, the group descriptors and the bits frees left
+ * set, then flush the device.  Operations leave these summaries in memory
+ * (mount.c): the caller syncs at its commit points (fsync, sync, unmount)
+ * and every few seconds while ext2_dirty says so.
+ */
 int ext2_sync(struct ext2_fs *fs);
+bool ext2_dirty(const struct ext2_fs *fs);
 
 /* The read-only core of mount (boot loader); ext2_release frees it. */
 int ext2_load(struct ext2_fs **out, struct ext2_io *io, const struct ext2_env *env,
@@ -215,8 +221,8 @@ int ext2_inode_free(struct ext2_fs *fs, uint32_t ino);
 
 /*
  * File data kept by the caller (a page cache; see data.c for the write
- * order).  Regular files only.  None of these ends with a commit of the
- * free counts: call ext2_sync at the caller's own commit points.
+ * order).  Regular files only.  Like every operation, these leave the free
+ * counts to ext2_sync.
  */
 /* Map n logical blocks from first on (0: a hole). */
 int ext2_data_map(struct ext2_fs *fs, uint32_t ino, uint32_t first, unsigned n, uint32_t *pblk);

@@ -108,7 +108,6 @@ int ext2_read_dir_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 
 /* Superblock and descriptor write-back (mount.c). */
 void ext2_gd_dirty(struct ext2_fs *fs, uint32_t group);
-int ext2_commit(struct ext2_fs *fs, int err);
 
 /* Bitmaps (alloc.c). */
 int ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *blk);

@@ -6,12 +6,16 @@
  * The bitmaps are the truth about what is allocated; the free counts in
  * the group descriptors and the superblock are summaries of them.
  * alloc.c writes a bitmap block the moment an allocation changes it (the
- * soft-updates order depends on it) but only marks the summaries dirty;
- * every operation that changes anything ends with ext2_commit, which
- * writes the bitmap block frees left dirty, the dirty descriptor blocks
- * and the superblock.  A crash in between leaves counts
- * that disagree with the bitmaps, which e2fsck recomputes; it can never
- * leave a pointer to something unallocated.
+ * soft-updates order depends on it) but only marks the summaries dirty.
+ * They, and the bitmap block that frees left dirty, are written by
+ * ext2_sync, which the caller runs at sync, fsync, unmount and every few
+ * seconds while ext2_dirty says there is something to write (the kernel's
+ * flusher), not after every operation: a create would otherwise write the
+ * descriptors and the superblock each time, a third of its writes.  A
+ * crash in between leaves counts that disagree with the bitmaps, which
+ * e2fsck recomputes (as after any crash under soft updates), and freed
+ * bits still set, a leak; it can never leave a pointer to something
+ * unallocated.
  *
  * A writable mount clears EXT2_VALID_FS in s_state on disk, so a crash is
  * visible to the next e2fsck; unmount puts back the state it found.
@@ -50,14 +54,25 @@ ext2_gd_dirty(struct ext2_fs *fs, uint32_t group)
 	fs->sb_dirty = true;
 }
 
-/* Write back dirty summaries; returns err, or the first write error. */
-int
-ext2_commit(struct ext2_fs *fs, int err)
+bool
+ext2_dirty(const struct ext2_fs *fs)
+{
+	if (fs->flags & EXT2_FS_RDONLY)
+		return false;
+	for (uint32_t i = 0; i < fs->gdt_blocks; i++)
+		if (fs->gdt_dirty[i])
+			return true;
+	return fs->sb_dirty || fs->bitmap_dirty;
+}
+
+/* Write back the dirty summaries and freed bits.  => 0 or the first write error. */
+static int
+write_summaries(struct ext2_fs *fs)
 {
 	int werr;
 
 	if (fs->flags & EXT2_FS_RDONLY)
-		return err;
+		return 0;
 	werr = ext2_bitmap_flush(fs);
 	for (uint32_t i = 0; i < fs->gdt_blocks && !werr; i++) {
 		if (!fs->gdt_dirty[i])
@@ -69,13 +84,13 @@ ext2_commit(struct ext2_fs *fs, int err)
 	}
 	if (!werr && fs->sb_dirty)
 		werr = write_super(fs);
-	return err ? err : werr;
+	return werr;
 }
 
 int
 ext2_sync(struct ext2_fs *fs)
 {
-	int err = ext2_commit(fs, 0);
+	int err = write_summaries(fs);
 
 	if (!err && !(fs->flags & EXT2_FS_RDONLY) && fs->io->flush)
 		err = fs->io->flush(fs->io);

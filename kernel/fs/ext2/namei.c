@@ -28,8 +28,8 @@
  * inode or a block map pointing at a free block, which would hand one
  * object to two owners.
  *
- * Every operation checks its arguments before changing anything, and ends
- * with ext2_commit (free counts to disk).
+ * Every operation checks its arguments before changing anything.  Free
+ * counts are summaries, written later by ext2_sync (mount.c).
  */
 #include "fs/ext2/internal.h"
 #include "lib/string.h"
@@ -133,7 +133,7 @@ ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		return err;
 	if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK)
 		encode_rdev(&in, n.rdev_major, n.rdev_minor);
-	return ext2_commit(fs, link_new(fs, dir, &din, name, len, *ino, &in));
+	return link_new(fs, dir, &din, name, len, *ino, &in);
 }
 
 int
@@ -171,7 +171,7 @@ ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		din.i_links_count--;
 		ext2_inode_store(fs, dir, &din, false);
 	}
-	return ext2_commit(fs, err);
+	return err;
 }
 
 int
@@ -194,7 +194,7 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 	in.i_size = (uint32_t)tlen;
 	if (tlen <= EXT2_FAST_SYMLINK_MAX) {
 		memcpy(in.i_block, target, tlen);       /* fast: the text is the block map */
-		return ext2_commit(fs, link_new(fs, dir, &din, name, len, *ino, &in));
+		return link_new(fs, dir, &din, name, len, *ino, &in);
 	}
 	if (!(buf = ext2_buf_get(fs))) {
 		err = -ENOMEM;
@@ -208,7 +208,7 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 		undo_new(fs, *ino, &in);
 	else
 		err = link_new(fs, dir, &din, name, len, *ino, &in);
-	return ext2_commit(fs, err);
+	return err;
 }
 
 int
@@ -228,7 +228,7 @@ ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size
 	in.i_links_count++;             /* count first, then the new name */
 	in.i_ctime = ext2_now(fs);
 	if ((err = ext2_inode_store(fs, ino, &in, false)))
-		return ext2_commit(fs, err);
+		return err;
 	err = ext2_dir_add(fs, dir, &din, name, len, ino, ext2_mode_to_ft(in.i_mode));
 	if (err) {
 		in.i_links_count--;
@@ -237,7 +237,7 @@ ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size
 		din.i_mtime = din.i_ctime = ext2_now(fs);
 		err = ext2_inode_store(fs, dir, &din, false);
 	}
-	return ext2_commit(fs, err);
+	return err;
 }
 
 /*
@@ -320,11 +320,11 @@ ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint
 	if (EXT2_S_ISDIR(in.i_mode))
 		return -EISDIR;
 	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
-		return ext2_commit(fs, err);
+		return err;
 	din.i_mtime = din.i_ctime = ext2_now(fs);
 	if ((err = ext2_inode_store(fs, dir, &din, false)))
-		return ext2_commit(fs, err);
-	return ext2_commit(fs, ext2_drop_link(fs, ino, &in, orphan));
+		return err;
+	return ext2_drop_link(fs, ino, &in, orphan);
 }
 
 /* rmdir: the name goes first, then everything ext2_drop_dir does. */
@@ -348,6 +348,6 @@ ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint3
 	if ((err = ext2_dir_empty(fs, &in)))
 		return err;
 	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
-		return ext2_commit(fs, err);
-	return ext2_commit(fs, ext2_drop_dir(fs, ino, &in, dir, &din, orphan));
+		return err;
+	return ext2_drop_dir(fs, ino, &in, dir, &din, orphan);
 }

@@ -183,12 +183,12 @@ ext2_rename(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen, u
 	if ((err = prepare(fs, &r)) || r.tino == r.ino)
 		return err;      /* two names of one inode: nothing to do */
 	if ((err = move_name(fs, &r)) || (err = move_dotdot(fs, &r)))
-		return ext2_commit(fs, err);
+		return err;
 	if (r.tino && r.isdir)
 		err = ext2_drop_dir(fs, r.tino, &r.tgt, r.ndir, r.ndin, orphan);
 	else if (r.tino)
 		err = ext2_drop_link(fs, r.tino, &r.tgt, orphan);
-	return ext2_commit(fs, err);
+	return err;
 }
 
 /*
@@ -295,5 +295,5 @@ ext2_exchange(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen,
 	x.dir[1] = ndir;
 	if ((err = xchg_prepare(fs, &x, name, len)) || x.ino[0] == x.ino[1])
 		return err;
-	return ext2_commit(fs, xchg_do(fs, &x, name, len));
+	return xchg_do(fs, &x, name, len);
 }

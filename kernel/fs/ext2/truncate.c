@@ -249,7 +249,7 @@ ext2_inode_free(struct ext2_fs *fs, uint32_t ino)
 		return -EINVAL;
 	if ((err = ext2_inode_read(fs, ino, &in)))
 		return err;
-	return ext2_commit(fs, ext2_evict(fs, ino, &in));
+	return ext2_evict(fs, ino, &in);
 }
 
 int
@@ -273,5 +273,5 @@ ext2_truncate(struct ext2_fs *fs, uint32_t ino, uint64_t size)
 		ext2_set_isize(&in, size);
 		err = ext2_inode_store(fs, ino, &in, false);
 	}
-	return ext2_commit(fs, err);
+	return err;
 }

@@ -77,7 +77,7 @@ ext2_write(struct ext2_fs *fs, uint32_t ino, uint64_t off, const void *buf, size
 	in.i_mtime = in.i_ctime = ext2_now(fs);
 	/* Written even after an error: blocks may have been linked already. */
 	e = ext2_inode_store(fs, ino, &in, false);
-	err = ext2_commit(fs, e ? e : err);
+	err = e ? e : err;
 	if (done)
 		return (long)done;
 	return err;

@@ -215,7 +215,7 @@ flusher(void *arg)
 			struct e2vol *v = list_entry(n, struct e2vol, node);
 
 			mutex_lock(&v->lock);
-			if (!list_empty(&v->dirty))
+			if (!list_empty(&v->dirty) || ext2_dirty(v->fs))
 				e2_sync_locked(v);
 			mutex_unlock(&v->lock);
 		}
