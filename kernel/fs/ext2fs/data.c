@@ -201,13 +201,11 @@ static int
 write_pieces(struct e2vol *v, const struct batch *b)
 {
 	struct blk_sgread *rq = kmalloc(WB_INFLIGHT * sizeof(*rq));
-	unsigned max = blk_max_segs(v->dev), nrq = 0;
+	unsigned max = e2_blocks_per_request(v), nrq = 0;
 	int r = 0;
 
 	if (!rq)
 		return -ENOMEM;
-	if (v->dev->max_sectors)
-		max = MIN(max, v->dev->max_sectors / v->sectors_per_block);
 	for (unsigned i = 0; i < b->nw && !r;) {
 		struct blk_sgread *w = &rq[nrq++];
 

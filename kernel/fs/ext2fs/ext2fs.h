@@ -99,6 +99,8 @@ void e2i_free_all(struct e2vol *v);
 /* readahead.c: fill the uncached pages from index on with few requests.  => vol->lock held. */
 #define E2_RA_PAGES 64
 void e2_readahead(struct e2vol *v, struct e2i *e, uint64_t index);
+/* Blocks one scatter request may carry (one segment each): the device's limits. */
+unsigned e2_blocks_per_request(const struct e2vol *v);
 struct pcache_page *e2_page_get(struct e2vol *v, struct e2i *e, uint64_t index, bool fill,
 				int *err);
 /* Reserve disk blocks for the holes among the page's pieces in [from, to) bytes. */

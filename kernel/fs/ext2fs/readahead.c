@@ -52,18 +52,26 @@ describe_run(struct e2vol *v, struct ra_batch *b, unsigned i, unsigned n, struct
 	}
 }
 
+unsigned
+e2_blocks_per_request(const struct e2vol *v)
+{
+	unsigned max = blk_max_segs(v->dev);
+
+	if (v->dev->max_sectors)
+		max = MIN(max, v->dev->max_sectors / v->sectors_per_block);
+	return max;
+}
+
 /* Read every mapped piece of the batch: runs of consecutive blocks, several at once. */
 static int
 read_batch(struct e2vol *v, struct ra_batch *b)
 {
 	struct blk_sgread *rd = kmalloc(RA_INFLIGHT * sizeof(*rd));
-	unsigned max = blk_max_segs(v->dev), nrd = 0;
+	unsigned max = e2_blocks_per_request(v), nrd = 0;
 	int r = 0;
 
 	if (!rd)
 		return -ENOMEM;
-	if (v->dev->max_sectors)
-		max = MIN(max, v->dev->max_sectors / v->sectors_per_block);
 	for (unsigned i = 0; i < b->npieces && !r;) {
 		unsigned run = 1;
 
