@@ -155,13 +155,14 @@ zero_tail(struct ext2_fs *fs, struct ext2_inode *in, uint64_t size)
 
 /*
  * Cut the file to size bytes (size <= its size), writing the inode: once
- * with the pointers detached, once more with the final block count.
+ * with the pointers detached, once more with the final block count if
+ * blocks were released.
  */
 int
 ext2_shrink(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size)
 {
 	uint64_t first = (size + fs->block_size - 1) >> fs->block_shift;
-	uint32_t old[EXT2_N_BLOCKS];
+	uint32_t old[EXT2_N_BLOCKS], before;
 	int err = 0, e;
 
 	ext2_set_isize(in, size);
@@ -175,13 +176,14 @@ ext2_shrink(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t si
 		err = e;
 	if ((e = ext2_inode_store(fs, ino, in, false)))
 		return e;       /* not detached: release nothing */
+	before = in->i_blocks;
 	for (int k = 0; k < EXT2_N_BLOCKS; k++) {
 		int depth = k < EXT2_NDIR_BLOCKS ? 0 : k - EXT2_NDIR_BLOCKS + 1;
 
 		if (old[k] && (e = release_tree(fs, in, old[k], depth)) && !err)
 			err = e;
 	}
-	if ((e = ext2_inode_store(fs, ino, in, false)) && !err)
+	if (in->i_blocks != before && (e = ext2_inode_store(fs, ino, in, false)) && !err)
 		err = e;
 	return err;
 }
@@ -228,11 +230,14 @@ ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	if (in->i_links_count)
 		return -EBUSY;
 	in->i_dtime = ext2_now(fs);
-	if (ext2_has_blocks(fs, in) && (err = ext2_shrink(fs, ino, in, 0)))
+	/* Each step below writes the inode as it leaves it: no extra write here. */
+	if (ext2_has_blocks(fs, in)) {
+		if ((err = ext2_shrink(fs, ino, in, 0)))
+			return err;
+	} else if (!in->i_file_acl && (err = ext2_inode_store(fs, ino, in, false))) {
 		return err;
+	}
 	if (in->i_file_acl && (err = release_xattr(fs, ino, in)))
-		return err;
-	if ((err = ext2_inode_store(fs, ino, in, false)))
 		return err;
 	return ext2_inode_release(fs, ino, EXT2_S_ISDIR(in->i_mode));
 }
