@@ -429,10 +429,16 @@ commit_exec(struct proc *p, struct mm *mm, struct file *f, const char *path,
 	const char *base = strrchr(path, '/');
 	char *exe = kmalloc(512);
 
+	/*
+	 * did_exec goes with the new image, before close-on-exec descriptors
+	 * close: a parent that sees one close (the usual way to learn that a
+	 * child has exec'd) must already get EACCES from setpgid.
+	 */
 	spin_lock(&proc_tree_lock);
 	old = p->mm;
 	p->mm = mm;
 	t->mm = mm;
+	p->did_exec = true;
 	spin_unlock(&proc_tree_lock);
 	mm_activate(mm);
 	if (old)
@@ -460,7 +466,6 @@ commit_exec(struct proc *p, struct mm *mm, struct file *f, const char *path,
 	arch_set_user_tls(0, 0);
 	spin_lock(&proc_tree_lock);
 	p->vfork_done = true;
-	p->did_exec = true;
 	spin_unlock(&proc_tree_lock);
 	waitq_wake_all(&p->vfork_wait);
 }
