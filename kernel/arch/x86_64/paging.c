@@ -139,12 +139,6 @@ paging_flush_all(void)
 	write_cr3(read_cr3());
 }
 
-paddr_t
-paging_current_root(void)
-{
-	return read_cr3() & PTE_ADDR;
-}
-
 void
 paging_switch_root(paddr_t pml4_pa)
 {

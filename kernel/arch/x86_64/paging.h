@@ -65,7 +65,6 @@ void paging_free_user_tables(paddr_t pml4_pa, void (*free_pt)(paddr_t));
 
 void paging_flush_page(vaddr_t va);
 void paging_flush_all(void);
-paddr_t paging_current_root(void);
 void paging_switch_root(paddr_t pml4_pa);
 /* Turn on NX, write protection in ring 0, global pages, and PCIDs if chosen. */
 void paging_cpu_init(void);

@@ -93,7 +93,8 @@ tlb_ctx_init(struct tlb_ctx *ctx)
 void
 tlb_ctx_bump(struct tlb_ctx *ctx)
 {
-	__atomic_add_fetch(&ctx->gen, 1, __ATOMIC_SEQ_CST);
+	if (use_pcid)     /* only tagged entries can outlive a switch */
+		__atomic_add_fetch(&ctx->gen, 1, __ATOMIC_SEQ_CST);
 }
 
 /* The slot holding id, or a slot taken over for it (then *fresh is set). */
@@ -123,7 +124,7 @@ pcid_load(paddr_t root, struct tlb_ctx *ctx)
 	bool fresh;
 
 	if (!use_pcid || !ctx) {
-		if ((read_cr3() & PTE_ADDR) != root || (read_cr3() & 0xFFF))
+		if (read_cr3() != root)     /* other tables, or a PCID other than 0 */
 			write_cr3(root);
 		return;
 	}
