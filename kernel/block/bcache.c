@@ -78,6 +78,7 @@ cache_new(struct blkdev *dev)
 	list_init(&c->dirty);
 	ra_init(&c->ra);
 	waitq_init(&c->free_wq);
+	bwb_init(&c->behind);
 	return c;
 }
 
@@ -148,6 +149,37 @@ bcache_unhold_locked(struct bcache *c, struct buf *b, bool cold)
 	else
 		list_push_back(&c->lru, &b->lru_node);
 	waitq_wake_all(&c->free_wq);
+}
+
+/* A queued write-behind holds a reference, as a holder does, but not B_BUSY. */
+void
+bcache_pin(struct buf *b)
+{
+	struct bcache *c = b->cache;
+
+	spin_lock(&c->lock);
+	b->refcnt++;            /* b is held: already off the LRU */
+	spin_unlock(&c->lock);
+}
+
+void
+bcache_unpin(struct buf *b)
+{
+	struct bcache *c = b->cache;
+
+	spin_lock(&c->lock);
+	bcache_unhold_locked(c, b, false);
+	spin_unlock(&c->lock);
+}
+
+void
+bcache_mark_valid(struct buf *b)
+{
+	struct bcache *c = b->cache;
+
+	spin_lock(&c->lock);
+	b->flags |= B_VALID;
+	spin_unlock(&c->lock);
 }
 
 void

@@ -27,6 +27,11 @@
  *     medium; one with a cache may still reorder the two until the next
  *     flush (bwrite_sync, sync_dev).  Cheaper, for callers that flush at
  *     their own commit points.
+ *   - bwrite_behind(dev, blk, data) puts data in the cache now and on the
+ *     disk later, after every write queued on dev before it, and before
+ *     every write queued after it (bcache_behind.c): the order of
+ *     bwrite_ordered without its wait.  bwrite_behind_wait(dev) returns
+ *     when everything queued before it is written; sync_dev waits too.
  *   - bdirty(b) promises nothing about order: delayed writes go out, in
  *     ascending block order, when they are older than the write-back age
  *     (bcache_writeback_age_ns, 5 s by default), when the cache needs the
@@ -60,7 +65,7 @@ struct buf {
 	uint64_t blockno;             /* [I] */
 	uint8_t *data;                /* [h] contents, the cache's block size */
 	unsigned flags;               /* [c] B_* */
-	int refcnt;                   /* [c] holders and waiters, plus 1 for I/O in flight */
+	int refcnt;                   /* [c] holders and waiters, +1 for I/O in flight, +1 per queued write-behind */
 	int error;                    /* [c] last I/O error, 0 if none */
 	uint64_t dirty_ns;            /* [c] when it became dirty */
 	struct list_node hash_node;   /* [c] in its hash bucket */
@@ -95,6 +100,25 @@ void bdirty(struct buf *b);
 int bwrite_sync(struct buf *b) __must_check;
 /* => b held.  Write it now and wait for the device, without a cache flush. */
 int bwrite_ordered(struct buf *b) __must_check;
+/*
+ * Ordered write-behind of a whole block (the cache's block size) that the
+ * caller does not hold.  => 0, or -EIO once a queued write has failed
+ * (nothing later is written), -EROFS, -EINVAL, -ENOMEM.  May sleep: a
+ * writer waits while the queue holds more than its limit.
+ */
+int bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data) __must_check;
+/* Wait for every write queued on dev before the call.  => 0 or the queue's error. */
+int bwrite_behind_wait(struct blkdev *dev) __must_check;
+
+struct bwb_stats {
+	uint64_t queued;              /* writes accepted */
+	uint64_t done;                /* the newest write on the disk (or dropped) */
+	uint64_t merged;              /* writes that replaced the tail's copy */
+	size_t bytes, limit;          /* copies waiting; writers wait past limit */
+	int error;
+};
+void bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st);
+
 /* => b held.  Let go of it. */
 void brelse(struct buf *b);
 /* Write every dirty block of dev and flush the device.  => 0 or the first error. */

@@ -14,6 +14,25 @@
 #define BC_BATCH          64       /* buffers gathered for one round of write-back */
 
 /*
+ * A device's ordered write-behind queue (bcache_behind.c).  Locks: [w]
+ * lock, a leaf but for the wait queue's lock, taken in interrupt context;
+ * never held with the cache's lock or while submitting I/O.
+ */
+struct bwb {
+	struct spinlock lock;
+	struct list_node queue;             /* [w] struct bwb_entry, oldest first */
+	bool busy;                          /* [w] the head entry is being written */
+	bool pumping;                       /* [w] a CPU is starting entries (pump) */
+	uint64_t queued, done;              /* [w] writes accepted / the newest on the disk */
+	uint64_t merged;                    /* [w] writes that replaced the tail's copy */
+	size_t bytes, limit;                /* [w] copies queued; writers wait past limit */
+	int error;                          /* [w] a write failed: nothing more is written */
+	struct waitq done_wq;               /* waiters for progress (drain, throttle) */
+};
+
+void bwb_init(struct bwb *w);
+
+/*
  * One device's cache.  Locks: [c] lock, [I] immutable.  Lock order: lock
  * -> the allocator's locks -> waitq locks.  It is taken in interrupt
  * context (I/O completion) and never held while submitting I/O.
@@ -33,12 +52,18 @@ struct bcache {
 	struct ra_state ra;                 /* [c] the device's read stream */
 	struct bcache_stats stats;          /* [c] */
 	struct waitq free_wq;               /* threads waiting for a reusable buffer */
+	struct bwb behind;                  /* ordered write-behind (own lock) */
 };
 
 /* bcache.c */
 struct bcache *bcache_of(struct blkdev *dev);
 /* => c->lock held.  A held buffer's last reference went: back on the LRU. */
 void bcache_unhold_locked(struct bcache *c, struct buf *b, bool cold);
+/* => b held.  Keep it in the cache after brelse until bcache_unpin (write-behind). */
+void bcache_pin(struct buf *b);
+void bcache_unpin(struct buf *b);
+/* => b held.  Its data is now the block's contents (or newer). */
+void bcache_mark_valid(struct buf *b);
 /* => c->lock held.  b was dirty and is now written. */
 void bcache_clean_locked(struct bcache *c, struct buf *b);
 /* The buffer for blk without sleeping, held by I/O; NULL if cached or none free. */

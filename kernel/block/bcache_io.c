@@ -303,6 +303,7 @@ sync_dev(struct blkdev *dev)
 {
 	struct bcache *c = READ_ONCE(dev->cache);
 	uint64_t t0 = time_ns();
+	int behind = bwrite_behind_wait(dev);   /* ordered writes first: they are older */
 	int err = 0;
 
 	while (c) {
@@ -325,7 +326,7 @@ sync_dev(struct blkdev *dev)
 	}
 	if (err == 0 && dev->write_cache)
 		err = blk_flush(dev);
-	return err;
+	return err ? err : behind;
 }
 
 int

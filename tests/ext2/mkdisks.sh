@@ -3,7 +3,7 @@
 # The disks of the ext2 disk test (tests/stages/45-ext2-disk.sh), made on
 # the host with mke2fs, debugfs and dd:
 #
-#   root.img        vda  the root: the initramfs tree, /ext2test.sh, ext2util
+#   root.img        vda  the root: the initramfs tree, /ext2test.sh, /crashtest.sh, ext2util
 #   small.img       vdb  3 MiB with 1 KiB blocks: sub-page blocks, ENOSPC, EROFS
 #   badmagic.img    vdc  the superblock's magic number zeroed
 #   badptr.img      vdd  /file's first block pointer far past the end
@@ -38,8 +38,8 @@ get32() {	# get32 IMG OFF
 
 # The root disk, with the test script and its helper.
 mkdir -p "$tmp/extra/bin"
-cp tests/ext2/ext2test.sh "$tmp/extra/ext2test.sh"
-chmod 755 "$tmp/extra/ext2test.sh"
+cp tests/ext2/ext2test.sh tests/ext2/crashtest.sh "$tmp/extra/"
+chmod 755 "$tmp/extra/ext2test.sh" "$tmp/extra/crashtest.sh"
 cp "$util" "$tmp/extra/bin/ext2util"
 sh tools/mkrootimg.sh "$cpio" "$dir/root.img" 384 "$tmp/extra" > /dev/null
 

@@ -7,7 +7,9 @@
 #      ext2phase=1); the kernel's messages about the damage must be on the
 #      console, and nothing may panic;
 #   2. after the reboot, everything written is still there (ext2phase=2);
-#   3. a damaged root disk: refused with a message, the kernel idles.
+#   3. a damaged root disk: refused with a message, the kernel idles;
+#   4. crash cuts: QEMU killed during a metadata workload, three times; the
+#      disk may have leaks, nothing worse.
 # Between and after the boots the host judges the images with the
 # e2fsprogs tools: e2fsck -fn must find nothing, debugfs must list what the
 # workload left, and the guest's sort must agree with the host's.
@@ -105,5 +107,42 @@ timeout 30 qemu-system-x86_64 $ACCEL -m 256M -smp 1 -no-reboot -display none \
 check bad-root-says-why grep -aq "root: cannot mount vda as any disk file system" "$log"
 check bad-root-idles grep -aq "cannot mount the root file system (root=/dev/vda); the system is idle" "$log"
 check bad-root-no-panic sh -c "! grep -aq panic '$log'"
+# 4. Crash cuts: boot a copy of the (clean) root with init=/crashtest.sh,
+#    kill QEMU while the workload changes metadata, and let e2fsck judge
+#    the disk it left: leaks are allowed, a pointer to something free or
+#    unwritten is not (the crash-cut unit test's rules).  QEMU has handed
+#    every write the guest saw complete to the host before the kill.
+cc -O2 -o "$dir/fsckjudge" tests/ext2/fsckjudge.c || fail build-fsckjudge
+crash() {	# crash N SECONDS: kill the workload SECONDS after it started
+	img=$dir/crash$1.img
+	log=$dir/crash$1.log
+	cp "$dir/root.img" "$img"
+	: > "$log"
+	qemu-system-x86_64 $ACCEL -m 256M -smp 2 -no-reboot -display none -vga none \
+		-serial "file:$log" -monitor none -kernel "$BUILD/keel32.elf" \
+		-append "console=ttyS0 root=/dev/vda init=/crashtest.sh" \
+		-drive "file=$img,if=virtio,format=raw" </dev/null &
+	qpid=$!
+	t=0
+	while ! grep -aq "CRASHTEST: running" "$log" && [ $t -lt 600 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	sleep "$2"
+	kill -9 $qpid 2>/dev/null
+	wait $qpid 2>/dev/null
+	check "crash$1-workload-ran" grep -aq "CRASHTEST: running" "$log"
+	check "crash$1-no-panic" sh -c "! grep -aq panic '$log'"
+	e2fsck -fn "$img" > "$dir/crash$1.fsck" 2>&1
+	if "$dir/fsckjudge" < "$dir/crash$1.fsck" > "$dir/crash$1.judged"; then
+		pass "crash$1-e2fsck-finds-only-leaks"
+	else
+		fail "crash$1-e2fsck-finds-only-leaks" "$(head -c 300 "$dir/crash$1.judged" | tr '\n' ' ')"
+	fi
+}
+crash 1 1
+crash 2 2.5
+crash 3 4
+
 grep -c '^PASS' "$out" | sed 's/^/ext2-disk: passed /'
 ! grep -q '^FAIL' "$out"

@@ -10,48 +10,9 @@
 #include <unistd.h>
 #include "unit.h"
 #include "ext2_host.h"
+#include "fsck_benign.h"
 
 #define ROOT EXT2_ROOT_INO
-
-/*
- * What e2fsck may say after a crash under soft updates: blocks or inodes
- * marked in use that nothing uses ("-" bitmap differences, unattached
- * inodes), counts too high, sizes and block counts behind, summaries out
- * of date, and rename's brief second name.  Everything else (an entry
- * naming a free inode, a "+" bitmap difference, a count too low, a
- * directory block that is garbage) means the order was wrong.
- */
-static const char *const benign[] = {
-	"Pass ", "e2fsck ", "Fix? no", "Clear? no", "Connect to /lost+found? no",
-	"Free blocks count wrong", "Free inodes count wrong", "Directories count wrong",
-	"Unattached inode", "Unattached zero-length inode", "WARNING: Filesystem still has errors",
-	", i_size is ", ", i_blocks is ", "is a link to directory", "Unconnected directory inode",
-	"has zero dtime",
-};
-
-static bool
-line_ok(const char *line)
-{
-	long have, want;
-	const char *p;
-
-	if (!*line || strstr(line, " files ("))
-		return true;
-	if (strstr(line, "bitmap differences:"))
-		return !strchr(line, '+');      /* "+n": in use but marked free */
-	if ((p = strstr(line, " ref count is ")) &&
-	    sscanf(p, " ref count is %ld, should be %ld", &have, &want) == 2)
-		return have > want;             /* too high is a leak; too low, a danger */
-	if (strstr(line, "has deleted/unused inode") || strstr(line, "directory corrupted") ||
-	    strstr(line, "illegal") || strstr(line, "zero-length directory"))
-		return false;
-	if (strstr(line, "'..' in ") && strstr(line, "should be"))
-		return true;                    /* rename: ".." still names the old parent */
-	for (size_t i = 0; i < ARRAY_SIZE(benign); i++)
-		if (strstr(line, benign[i]))
-			return true;
-	return false;
-}
 
 static bool
 only_benign(char *out)
@@ -59,7 +20,7 @@ only_benign(char *out)
 	bool ok = true;
 
 	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
-		if (!line_ok(line)) {
+		if (!fsck_line_ok(line)) {
 			printf("  after a crash: %s\n", line);
 			ok = false;
 		}

@@ -22,6 +22,7 @@
  * cached once, in its page.
  */
 #include "fs/ext2fs/ext2fs.h"
+#include "block/bcache.h"
 #include "block/blk.h"
 #include "core/printk.h"
 #include "lib/string.h"
@@ -195,16 +196,22 @@ collect_page(struct e2vol *v, struct e2i *e, struct pcache_page *pg, struct batc
  * Write every queued piece: runs of consecutive blocks become scatter
  * writes (one segment per piece), several in flight at once, and all are
  * waited for, so the blocks hold their data before anything points to
- * them (soft updates' first rule).
+ * them (soft updates' first rule).  The metadata writes queued before
+ * go first: a block given to this file may have been an indirect or
+ * directory block whose freeing write is still queued (the second rule).
  */
 static int
 write_pieces(struct e2vol *v, const struct batch *b)
 {
-	struct blk_sgread *rq = kmalloc(WB_INFLIGHT * sizeof(*rq));
+	struct blk_sgread *rq;
 	unsigned max = e2_blocks_per_request(v), nrq = 0;
-	int r = 0;
+	int r;
 
-	if (!rq)
+	if (b->nw == 0)
+		return 0;
+	if ((r = bwrite_behind_wait(v->dev)) != 0)
+		return r;
+	if (!(rq = kmalloc(WB_INFLIGHT * sizeof(*rq))))
 		return -ENOMEM;
 	for (unsigned i = 0; i < b->nw && !r;) {
 		struct blk_sgread *w = &rq[nrq++];

@@ -27,8 +27,14 @@
  * a crash depends on the order writes reach the disk; the library issues
  * them in a safe order (namei.c, map_write.c, truncate.c, data.c in
  * kernel/fs/ext2/).  The buffer cache would reorder delayed writes, so
- * every metadata write here is bwrite_ordered: written through, in issue
- * order, before the call returns.  File data follows the same rules:
+ * every metadata write here is bwrite_behind (block/bcache_behind.c): the
+ * cache has the new contents at once, and the device writes each version
+ * in issue order, each after the one before has completed, so the disk
+ * only ever holds a prefix of the sequence.  The caller does not wait for
+ * the disk; fsync, sync and unmount wait for the queue (sync_dev), and so
+ * does data write-back before it writes pages, because a block freed from
+ * metadata and given to a file must not receive the file's data before
+ * the write that drops the old pointer.  File data follows the same rules:
  * write() reserves a block (bitmap written) but leaves the map showing a
  * hole; write-back writes the page, then links the block, then writes the
  * inode with its new size.  fsync, syncfs, sync and unmount end with a
@@ -119,23 +125,14 @@ e2io_read(struct ext2_io *io, uint64_t blk, void *buf)
 	return 0;
 }
 
-/* Written through, in order: the library's soft-updates order is the disk's. */
+/* Written behind, in order: the library's soft-updates order is the disk's. */
 static int
 e2io_write(struct ext2_io *io, uint64_t blk, const void *buf)
 {
 	struct e2vol *v = io->ctx;
-	struct buf *b;
 	int r = set_block_size(v, io->block_size);
 
-	if (r)
-		return r;
-	b = bget(v->dev, blk);
-	if (IS_ERR(b))
-		return (int)PTR_ERR(b);
-	memcpy(b->data, buf, io->block_size);
-	r = bwrite_ordered(b);
-	brelse(b);
-	return r;
+	return r ? r : bwrite_behind(v->dev, blk, buf);
 }
 
 static int

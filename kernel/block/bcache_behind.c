@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Ordered write-behind: writes that reach the disk later, but in the
+ * order they were made.
+ *
+ * A file system without a journal stays consistent across a crash only if
+ * its metadata writes reach the disk in a safe order (ext2's soft-updates
+ * rules, kernel/fs/ext2fs/super.c).  The simplest way to keep the order is
+ * to write through: each write waits for the disk before the next starts.
+ * That makes every create or unlink wait for three or four disk writes.
+ *
+ * bwrite_behind() keeps the order without the wait.  It puts the new
+ * contents in the cache at once (so every later read sees them) and
+ * appends a copy of the block, as it is at that moment, to the device's
+ * queue.  The queue has one write on the disk at a time: the completion
+ * of each (an interrupt) starts the next, so the disk goes through exactly
+ * the states write-through would have given it, just later, and nobody
+ * waits in between.  A crash loses the queue's tail, as it would lose
+ * writes a write-through caller had not made yet; what is on the disk is
+ * always a prefix.  (A kernel thread could do the writing, but each write
+ * would then cost two thread switches, often on another CPU; chaining from
+ * the completion costs none.)
+ *
+ * Why a copy per write and not one dirty buffer per block (what a delayed
+ * write, bdirty, does): a block changed twice with other writes between
+ * must reach the disk in both versions, the first before those other
+ * writes and the second after them, so each version is kept until it is
+ * written.  A write to the block at the queue's tail, not yet started,
+ * replaces that entry's copy instead: no other write comes between them.
+ *
+ * Costs and limits.  The disk does the same writes as with write-through;
+ * what changes is who waits.  The queue may hold at most 1/16 of memory;
+ * a writer past that waits for the disk to catch up, so a long stream
+ * of changes runs at the disk's pace.  A queued block stays in the cache
+ * (the entry holds a reference) so a reread cannot fetch the old contents
+ * from the disk.  sync_dev() and bwrite_behind_wait() wait for the queue.
+ *
+ * Errors.  A write that fails breaks the order the later writes count on,
+ * so none of them is written: the queue is dropped, the device's
+ * write-behind is marked failed, and every later bwrite_behind() and
+ * bwrite_behind_wait() returns the error (-EIO), which fsync and sync pass
+ * on.  A kernel message names the block.
+ *
+ * Locks: each queue's lock (struct bwb) is a leaf but for its wait queue;
+ * it is taken in interrupt context and never held with the cache's lock or
+ * while submitting I/O.
+ */
+#include "block/bcache_internal.h"
+#include "arch/arch.h"
+#include "core/printk.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "mm/pmm.h"
+#include "mm/slab.h"
+#include "uapi/errno.h"
+
+#define BWB_MIN_LIMIT (1u << 20)        /* bytes queued before writers wait, at least */
+
+struct bwb_entry {
+	struct list_node node;      /* [w] in the queue, oldest first */
+	struct blk_request rq;      /* its write, while it is the head */
+	struct buf *b;              /* the cached block, referenced until written */
+	uint64_t seq;               /* [w] the newest write this entry holds */
+	void *data;                 /* [w] the block as that write left it */
+};
+
+static size_t
+bwb_limit(void)
+{
+	struct pmm_stats st;
+	size_t lim;
+
+	pmm_stats(&st);
+	lim = (size_t)(st.total_pages * PAGE_SIZE / 16);
+	return lim > BWB_MIN_LIMIT ? lim : BWB_MIN_LIMIT;
+}
+
+void
+bwb_init(struct bwb *w)
+{
+	spin_init(&w->lock, "bwb");
+	list_init(&w->queue);
+	waitq_init(&w->done_wq);
+}
+
+/* ------------------------------------------------------------ the writer */
+
+static void entry_done(struct blk_request *rq);
+
+/*
+ * The head entry is finished (written, failed, or dropped after an earlier
+ * failure): take it out and wake whoever waits for progress.
+ */
+static void
+finish_head(struct bcache *c, struct bwb_entry *e, int r)
+{
+	struct bwb *w = &c->behind;
+
+	/*
+	 * Let go of the buffer first: whoever waits for this entry may expect
+	 * the cache to be free of it (bcache_set_block_size after sync_dev).
+	 * Written, the disk has this version; a later version pins it again.
+	 */
+	bcache_unpin(e->b);
+	spin_lock(&w->lock);
+	list_remove(&e->node);
+	w->busy = false;
+	w->bytes -= c->bsize;
+	w->done = e->seq;
+	if (r && !w->error) {
+		w->error = r;
+		pr_err("bcache: %s: write of block %llu failed (%d); the writes queued after "
+		       "it are dropped to keep the order; check the file system\n",
+		       c->dev->name, (unsigned long long)e->rq.sector / c->spb, r);
+	}
+	waitq_wake_all(&w->done_wq);
+	spin_unlock(&w->lock);
+	kfree(e->data);
+	kfree(e);
+}
+
+/*
+ * Start the head entry if nothing is on the disk.  Called after queueing
+ * and from each completion.  One CPU at a time runs the loop (pumping);
+ * a completion that arrives meanwhile, even inside blk_submit on this
+ * CPU, only finishes its entry and leaves the next start to the loop,
+ * which looks again under the lock: no recursion, no lost start.
+ */
+static void
+pump(struct bcache *c)
+{
+	struct bwb *w = &c->behind;
+
+	spin_lock(&w->lock);
+	if (w->pumping) {
+		spin_unlock(&w->lock);
+		return;
+	}
+	w->pumping = true;
+	while (!w->busy && !list_empty(&w->queue)) {
+		struct bwb_entry *e = list_entry(w->queue.next, struct bwb_entry, node);
+		int r = w->error;
+
+		w->busy = true;         /* the head's copy now belongs to the disk */
+		spin_unlock(&w->lock);
+		if (r == 0) {
+			e->rq.op = BLK_OP_WRITE;
+			e->rq.sector = e->b->blockno * c->spb;
+			e->rq.count = c->spb;
+			e->rq.nseg = 1;
+			e->rq.seg[0] = (struct blk_seg){ e->data, c->bsize };
+			e->rq.done = entry_done;
+			e->rq.private = c;
+			r = blk_submit(c->dev, &e->rq);
+		}
+		if (r)
+			finish_head(c, e, r);
+		spin_lock(&w->lock);
+	}
+	w->pumping = false;
+	spin_unlock(&w->lock);
+}
+
+/* A write finished (often in interrupt context): next, please. */
+static void
+entry_done(struct blk_request *rq)
+{
+	struct bcache *c = rq->private;
+
+	finish_head(c, container_of(rq, struct bwb_entry, rq), rq->status);
+	pump(c);
+}
+
+/* ------------------------------------------------------------ the interface */
+
+/* Wait while the queue is over its limit.  => 0 or the queue's error. */
+static int
+throttle(struct bwb *w)
+{
+	size_t limit = READ_ONCE(w->limit) ? 0 : bwb_limit();   /* the first time */
+	int r;
+
+	spin_lock(&w->lock);
+	if (limit)
+		w->limit = limit;
+	while (w->bytes >= w->limit && !w->error)
+		waitq_sleep(&w->done_wq, &w->lock, 0, false);
+	r = w->error;
+	spin_unlock(&w->lock);
+	return r;
+}
+
+/*
+ * Queue b's contents (b held, already updated).  fresh is a spare entry
+ * with its copy, used unless the tail entry can take the write; it is
+ * consumed (set to NULL) when used.  => 0 or the queue's error.
+ */
+static int
+enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh)
+{
+	struct bwb *w = &c->behind;
+	struct bwb_entry *tail = NULL, *e;
+	bool pinned = false;
+	int r;
+
+	bcache_pin(b);          /* for the new entry; given back if none is made */
+	spin_lock(&w->lock);
+	if ((r = w->error) != 0)
+		goto out;
+	if (!list_empty(&w->queue))
+		tail = list_entry(w->queue.prev, struct bwb_entry, node);
+	if (tail && tail->b == b && !(w->busy && w->queue.next == &tail->node)) {
+		memcpy(tail->data, b->data, c->bsize);
+		tail->seq = ++w->queued;
+		w->merged++;
+		goto out;
+	}
+	e = *fresh;
+	*fresh = NULL;
+	memcpy(e->data, b->data, c->bsize);
+	e->b = b;
+	e->seq = ++w->queued;
+	pinned = true;
+	list_push_back(&w->queue, &e->node);
+	w->bytes += c->bsize;
+out:
+	spin_unlock(&w->lock);
+	if (!pinned)
+		bcache_unpin(b);
+	return r;
+}
+
+static struct bwb_entry *
+entry_new(uint32_t bsize)
+{
+	struct bwb_entry *e = kzalloc(sizeof(*e));
+
+	if (e && !(e->data = kmalloc(bsize))) {
+		kfree(e);
+		e = NULL;
+	}
+	return e;
+}
+
+/* Without a queue entry (no memory): write through, after the queue. */
+static int
+write_through(struct buf *b)
+{
+	int r = bwrite_behind_wait(b->dev);
+
+	return r ? r : bwrite_ordered(b);
+}
+
+int
+bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
+{
+	struct bcache *c = bcache_of(dev);
+	struct bwb_entry *fresh;
+	struct buf *b;
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	if (dev->readonly)
+		return -EROFS;
+	if ((r = throttle(&c->behind)) != 0)
+		return r;
+	b = bget(dev, blockno);
+	if (IS_ERR(b))
+		return (int)PTR_ERR(b);
+	memcpy(b->data, data, c->bsize);
+	bcache_mark_valid(b);
+	fresh = entry_new(c->bsize);
+	r = fresh ? enqueue(c, b, &fresh) : write_through(b);
+	brelse(b);
+	pump(c);
+	if (fresh) {
+		kfree(fresh->data);
+		kfree(fresh);
+	}
+	return r;
+}
+
+int
+bwrite_behind_wait(struct blkdev *dev)
+{
+	struct bcache *c = READ_ONCE(dev->cache);
+	struct bwb *w;
+	uint64_t upto;
+	int r;
+
+	if (!c)
+		return 0;
+	w = &c->behind;
+	spin_lock(&w->lock);
+	upto = w->queued;
+	while (w->done < upto && !list_empty(&w->queue))
+		waitq_sleep(&w->done_wq, &w->lock, 0, false);
+	r = w->error;
+	spin_unlock(&w->lock);
+	return r;
+}
+
+void
+bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st)
+{
+	struct bcache *c = bcache_of(dev);
+	struct bwb *w;
+
+	memset(st, 0, sizeof(*st));
+	if (!c)
+		return;
+	w = &c->behind;
+	spin_lock(&w->lock);
+	st->queued = w->queued;
+	st->done = w->done;
+	st->merged = w->merged;
+	st->bytes = w->bytes;
+	st->limit = w->limit;
+	st->error = w->error;
+	spin_unlock(&w->lock);
+}
