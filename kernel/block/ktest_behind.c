@@ -3,7 +3,8 @@
  * ktests of ordered write-behind (bcache_behind.c) on the scratch disks:
  * the cache has a write at once and the disk after the wait, every
  * version of a block reaches the disk, a rewrite of the queue's tail
- * replaces its copy, and queued blocks stay cached past the cache's size.
+ * replaces its copy, queued blocks stay cached past the cache's size, and
+ * the disk only ever holds a prefix of the writes.
  * vda blocks 7000-7600 and the partition vdb5 are used only here.
  */
 #include "block/ktest_disks.h"
@@ -130,5 +131,61 @@ KTEST(bwb_queued_blocks_stay_cached, "queued blocks stay in a 16-buffer cache un
 		KT_ASSERT(cache_has(p, blk, 'Q'));
 	}
 	kfree(buf);
+	return 0;
+}
+
+#define ROUNDS 200
+
+/* The version a block holds on the disk (its first 8 bytes). */
+static uint64_t
+disk_version(struct blkdev *d, uint64_t blk, uint8_t *raw)
+{
+	uint64_t v = ~0ull;
+
+	if (blk_read(d, blk * SPB, raw, SPB) == 0)
+		memcpy(&v, raw, sizeof(v));
+	return v;
+}
+
+/*
+ * Queue A1 B1 A2 B2 ... and watch the disk while the queue drains: it
+ * must only ever hold a prefix, so A is B's version or one ahead.  Read
+ * in the order that makes each bound sound while the disk moves on: B
+ * then A for "A >= B", A then B for "B >= A - 1".
+ */
+KTEST(bwb_disk_only_holds_a_prefix, "A and B written alternately 200 times: read while draining, the disk is always a prefix")
+{
+	KT_DISK(vda, "vda");
+	uint8_t *buf = kzalloc(SPB * BLK_SECTOR_SIZE), *raw = kmalloc(SPB * BLK_SECTOR_SIZE);
+	struct bwb_stats w;
+	unsigned samples = 0;
+	bool ok = true;
+
+	KT_ASSERT(buf && raw);
+	KT_EQ(bwrite_behind(vda, 7596, buf), 0);        /* both at version 0 */
+	KT_EQ(bwrite_behind(vda, 7597, buf), 0);
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	for (uint64_t v = 1; v <= ROUNDS; v++) {
+		memcpy(buf, &v, sizeof(v));
+		KT_EQ(bwrite_behind(vda, 7596, buf), 0);
+		KT_EQ(bwrite_behind(vda, 7597, buf), 0);
+	}
+	do {
+		uint64_t b = disk_version(vda, 7597, raw), a = disk_version(vda, 7596, raw);
+
+		ok &= a >= b;
+		a = disk_version(vda, 7596, raw);
+		b = disk_version(vda, 7597, raw);
+		ok &= b + 1 >= a;
+		samples++;
+		bwrite_behind_stats(vda, &w);
+	} while (w.done < w.queued && ok);
+	KT_ASSERT(ok);
+	KT_ASSERT(samples > 1);
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	KT_EQ(disk_version(vda, 7596, raw), ROUNDS);
+	KT_EQ(disk_version(vda, 7597, raw), ROUNDS);
+	kfree(buf);
+	kfree(raw);
 	return 0;
 }

@@ -12,6 +12,10 @@
  *   ext2util exchange A B     renameat2(RENAME_EXCHANGE)
  *   ext2util noreplace A B    renameat2(RENAME_NOREPLACE)
  *   ext2util rename A B       rename(2), to see its errno (EXDEV)
+ *   ext2util churn DIR        change metadata under DIR without end and
+ *                             without waiting (the crash test's workload):
+ *                             directories, small files, renames, hard and
+ *                             symbolic links, removals
  *
  * Exit status 0 on success; otherwise the errno's name goes to stderr.
  */
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,6 +118,61 @@ rename2(const char *a, const char *b, unsigned flags)
 	return 0;
 }
 
+#define CHURN_KEEP 16           /* generations alive at once */
+
+/* One generation: a directory with a file, a symlink and an outside hard link. */
+static int
+churn_make(const char *dir, long i)
+{
+	char d[200], f[256], g[256], h[256], s[256];
+	static const char text[100] = "churn";
+	int fd;
+
+	snprintf(d, sizeof(d), "%s/d%ld", dir, i);
+	snprintf(f, sizeof(f), "%s/f", d);
+	snprintf(g, sizeof(g), "%s/g", d);
+	snprintf(h, sizeof(h), "%s/h%ld", dir, i);
+	snprintf(s, sizeof(s), "%s/s", d);
+	if (mkdir(d, 0755))
+		return fail("mkdir");
+	if ((fd = open(f, O_CREAT | O_WRONLY, 0644)) < 0)
+		return fail("open");
+	if (write(fd, text, sizeof(text)) != sizeof(text))
+		return fail("write");
+	close(fd);
+	if (rename(f, g) || link(g, h) || symlink("g", s))
+		return fail("rename/link/symlink");
+	return 0;
+}
+
+/* Retire generation i: move its directory, empty it, remove it. */
+static int
+churn_drop(const char *dir, long i)
+{
+	char d[256], old[256], p[300];
+
+	snprintf(d, sizeof(d), "%s/d%ld", dir, i);
+	snprintf(old, sizeof(old), "%s/old", dir);
+	if (rename(d, old))
+		return fail("rename dir");
+	snprintf(p, sizeof(p), "%s/g", old);
+	if (unlink(p))
+		return fail("unlink g");
+	snprintf(p, sizeof(p), "%s/s", old);
+	if (unlink(p) || rmdir(old))
+		return fail("unlink s/rmdir");
+	snprintf(p, sizeof(p), "%s/h%ld", dir, i);
+	return unlink(p) ? fail("unlink h") : 0;
+}
+
+static int
+churn(const char *dir)
+{
+	for (long i = 0;; i++)
+		if (churn_make(dir, i) || (i >= CHURN_KEEP && churn_drop(dir, i - CHURN_KEEP)))
+			return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -126,6 +186,8 @@ main(int argc, char **argv)
 		return rename2(argv[2], argv[3], RENAME_NOREPLACE);
 	if (argc == 4 && !strcmp(argv[1], "rename"))
 		return rename(argv[2], argv[3]) ? fail("rename") : 0;
-	fprintf(stderr, "usage: ext2util mmapw|mmapr FILE | exchange|noreplace|rename A B\n");
+	if (argc == 3 && !strcmp(argv[1], "churn"))
+		return churn(argv[2]);
+	fprintf(stderr, "usage: ext2util mmapw|mmapr FILE | exchange|noreplace|rename A B | churn DIR\n");
 	return 2;
 }
