@@ -32,6 +32,10 @@
  *     every write queued after it (bcache_behind.c): the order of
  *     bwrite_ordered without its wait.  bwrite_behind_wait(dev) returns
  *     when everything queued before it is written; sync_dev waits too.
+ *   - bwrite_lazy(dev, blk, data) is for a change whose order does not
+ *     matter (a directory's times): cached now, queued as an ordered write
+ *     by sync_dev, or when the block is written behind anyway, or when
+ *     too many such blocks wait.
  *   - bdirty(b) promises nothing about order: delayed writes go out, in
  *     ascending block order, when they are older than the write-back age
  *     (bcache_writeback_age_ns, 5 s by default), when the cache needs the
@@ -107,6 +111,8 @@ int bwrite_ordered(struct buf *b) __must_check;
  * writer waits while the queue holds more than its limit.
  */
 int bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data) __must_check;
+/* A whole block whose change may reach the disk at any later point.  => as bwrite_behind. */
+int bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data) __must_check;
 /* Wait for every write queued on dev before the call.  => 0 or the queue's error. */
 int bwrite_behind_wait(struct blkdev *dev) __must_check;
 
@@ -115,6 +121,7 @@ struct bwb_stats {
 	uint64_t done;                /* the newest write on the disk (or dropped) */
 	uint64_t merged;              /* writes that replaced the tail's copy */
 	size_t bytes, limit;          /* copies waiting; writers wait past limit */
+	unsigned lazy;                /* lazily written blocks not yet queued */
 	int error;
 };
 void bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st);

@@ -190,6 +190,18 @@ throttle(struct bwb *w)
 	return r;
 }
 
+/* If b waits as a lazy block, take it off the list.  => whether it was there (pinned). */
+static bool
+lazy_forget_locked(struct bwb *w, struct buf *b)
+{
+	for (unsigned i = 0; i < w->nlazy; i++)
+		if (w->lazy[i] == b) {
+			w->lazy[i] = w->lazy[--w->nlazy];
+			return true;
+		}
+	return false;
+}
+
 /*
  * Queue b's contents (b held, already updated).  fresh is a spare entry
  * with its copy, used unless the tail entry can take the write; it is
@@ -200,11 +212,12 @@ enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh)
 {
 	struct bwb *w = &c->behind;
 	struct bwb_entry *tail = NULL, *e;
-	bool pinned = false;
+	bool pinned = false, lazy_pin;
 	int r;
 
 	bcache_pin(b);          /* for the new entry; given back if none is made */
 	spin_lock(&w->lock);
+	lazy_pin = lazy_forget_locked(w, b);    /* this copy carries the lazy change */
 	if ((r = w->error) != 0)
 		goto out;
 	if (!list_empty(&w->queue))
@@ -226,6 +239,8 @@ enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh)
 out:
 	spin_unlock(&w->lock);
 	if (!pinned)
+		bcache_unpin(b);
+	if (lazy_pin)
 		bcache_unpin(b);
 	return r;
 }
@@ -251,11 +266,24 @@ write_through(struct buf *b)
 	return r ? r : bwrite_ordered(b);
 }
 
+/* Queue held buffer b's contents as an ordered write (or write it through). */
+static int
+queue_held(struct bcache *c, struct buf *b)
+{
+	struct bwb_entry *fresh = entry_new(c->bsize);
+	int r = fresh ? enqueue(c, b, &fresh) : write_through(b);
+
+	if (fresh) {                    /* merged into the tail: not used */
+		kfree(fresh->data);
+		kfree(fresh);
+	}
+	return r;
+}
+
 int
 bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
 {
 	struct bcache *c = bcache_of(dev);
-	struct bwb_entry *fresh;
 	struct buf *b;
 	int r;
 
@@ -270,15 +298,81 @@ bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
 		return (int)PTR_ERR(b);
 	memcpy(b->data, data, c->bsize);
 	bcache_mark_valid(b);
-	fresh = entry_new(c->bsize);
-	r = fresh ? enqueue(c, b, &fresh) : write_through(b);
+	r = queue_held(c, b);
 	brelse(b);
 	pump(c);
-	if (fresh) {
-		kfree(fresh->data);
-		kfree(fresh);
-	}
 	return r;
+}
+
+/*
+ * Lazy blocks.  A change whose order does not matter still must not reach
+ * the disk before the ordered changes already made to the same block
+ * (the block holds both), so it never goes out on its own: it rides with
+ * the block's next ordered write, or is queued, as the block is then, by
+ * sync_dev.  Writing a block's current contents at the queue's tail is
+ * always safe: every ordered change in it is already queued before.
+ */
+int
+bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
+{
+	struct bcache *c = bcache_of(dev);
+	struct bwb *w;
+	struct buf *b;
+	bool kept = false, known;
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	if (dev->readonly)
+		return -EROFS;
+	w = &c->behind;
+	b = bget(dev, blockno);
+	if (IS_ERR(b))
+		return (int)PTR_ERR(b);
+	memcpy(b->data, data, c->bsize);
+	bcache_mark_valid(b);
+	bcache_pin(b);                          /* the list's reference, if it keeps b */
+	spin_lock(&w->lock);
+	known = lazy_forget_locked(w, b);
+	if ((r = w->error) == 0 && w->nlazy < BWB_LAZY_MAX) {
+		w->lazy[w->nlazy++] = b;
+		kept = true;
+	}
+	spin_unlock(&w->lock);
+	if (known)
+		bcache_unpin(b);
+	if (!kept) {
+		bcache_unpin(b);
+		if (r == 0)
+			r = queue_held(c, b);   /* the list is full: in order, now */
+	}
+	brelse(b);
+	pump(c);
+	return r;
+}
+
+void
+bwb_push_lazy(struct bcache *c)
+{
+	struct bwb *w = &c->behind;
+
+	for (;;) {
+		struct buf *b = NULL, *h;
+
+		spin_lock(&w->lock);
+		if (w->nlazy)
+			b = w->lazy[--w->nlazy];
+		spin_unlock(&w->lock);
+		if (!b)
+			break;
+		h = bget(c->dev, b->blockno);   /* b itself: pinned, so still cached */
+		if (!IS_ERR(h)) {
+			(void)queue_held(c, h);     /* an error stays in w->error */
+			brelse(h);
+		}
+		bcache_unpin(b);
+	}
+	pump(c);
 }
 
 int
@@ -317,6 +411,7 @@ bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st)
 	st->merged = w->merged;
 	st->bytes = w->bytes;
 	st->limit = w->limit;
+	st->lazy = w->nlazy;
 	st->error = w->error;
 	spin_unlock(&w->lock);
 }

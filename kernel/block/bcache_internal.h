@@ -18,6 +18,8 @@
  * lock, a leaf but for the wait queue's lock, taken in interrupt context;
  * never held with the cache's lock or while submitting I/O.
  */
+#define BWB_LAZY_MAX 32     /* lazily written blocks kept before the oldest is queued */
+
 struct bwb {
 	struct spinlock lock;
 	struct list_node queue;             /* [w] struct bwb_entry, oldest first */
@@ -27,10 +29,14 @@ struct bwb {
 	uint64_t merged;                    /* [w] writes that replaced the tail's copy */
 	size_t bytes, limit;                /* [w] copies queued; writers wait past limit */
 	int error;                          /* [w] a write failed: nothing more is written */
+	struct buf *lazy[BWB_LAZY_MAX];     /* [w] changed by bwrite_lazy, not yet queued; pinned */
+	unsigned nlazy;                     /* [w] */
 	struct waitq done_wq;               /* waiters for progress (drain, throttle) */
 };
 
 void bwb_init(struct bwb *w);
+/* Queue every lazily written block of c (sync_dev, before it waits). */
+void bwb_push_lazy(struct bcache *c);
 
 /*
  * One device's cache.  Locks: [c] lock, [I] immutable.  Lock order: lock

@@ -303,7 +303,11 @@ sync_dev(struct blkdev *dev)
 {
 	struct bcache *c = READ_ONCE(dev->cache);
 	uint64_t t0 = time_ns();
-	int behind = bwrite_behind_wait(dev);   /* ordered writes first: they are older */
+	int behind;
+
+	if (c)
+		bwb_push_lazy(c);
+	behind = bwrite_behind_wait(dev);       /* ordered writes first: they are older */
 	int err = 0;
 
 	while (c) {

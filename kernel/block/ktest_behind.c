@@ -4,7 +4,8 @@
  * the cache has a write at once and the disk after the wait, every
  * version of a block reaches the disk, a rewrite of the queue's tail
  * replaces its copy, queued blocks stay cached past the cache's size, and
- * the disk only ever holds a prefix of the writes.
+ * the disk only ever holds a prefix of the writes; lazy writes wait for
+ * sync or the block's next ordered write.
  * vda blocks 7000-7600 and the partition vdb5 are used only here.
  */
 #include "block/ktest_disks.h"
@@ -187,5 +188,35 @@ KTEST(bwb_disk_only_holds_a_prefix, "A and B written alternately 200 times: read
 	KT_EQ(disk_version(vda, 7597, raw), ROUNDS);
 	kfree(buf);
 	kfree(raw);
+	return 0;
+}
+
+KTEST(bwb_lazy_waits_for_sync_or_the_next_write,
+      "bwrite_lazy: cached at once; on the disk only after sync_dev, or with the block's next ordered write")
+{
+	KT_DISK(vda, "vda");
+	uint8_t *buf = kmalloc(SPB * BLK_SECTOR_SIZE);
+	struct bwb_stats w;
+
+	KT_ASSERT(buf);
+	blk_pattern_fill(buf, 'L', 7580 * SPB, SPB);
+	KT_EQ(bwrite_lazy(vda, 7580, buf), 0);
+	blk_pattern_fill(buf, 'L', 7581 * SPB, SPB);
+	KT_EQ(bwrite_lazy(vda, 7581, buf), 0);
+	KT_ASSERT(cache_has(vda, 7580, 'L'));
+	KT_EQ(bwrite_behind_wait(vda), 0);              /* waits for ordered writes only */
+	KT_ASSERT(disk_has(vda, 7580, KT_VDA_TAG));
+	bwrite_behind_stats(vda, &w);
+	KT_EQ(w.lazy, 2);
+	KT_EQ(behind(vda, 7581, 'M', buf), 0);          /* an ordered write takes it along */
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	KT_ASSERT(disk_has(vda, 7581, 'M'));
+	bwrite_behind_stats(vda, &w);
+	KT_EQ(w.lazy, 1);
+	KT_EQ(sync_dev(vda), 0);                        /* and sync the rest */
+	KT_ASSERT(disk_has(vda, 7580, 'L'));
+	bwrite_behind_stats(vda, &w);
+	KT_EQ(w.lazy, 0);
+	kfree(buf);
 	return 0;
 }

@@ -26,7 +26,7 @@ struct eh_disk {
 	struct ext2_io io;
 	int fd;
 	bool readonly;
-	unsigned long reads, writes;
+	unsigned long reads, writes, lazy_writes;
 	/* When recording, every write is also kept here, in order. */
 	bool record;
 	struct eh_write *log;

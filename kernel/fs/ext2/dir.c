@@ -5,12 +5,16 @@
  * looks up /boot/keel.elf with it).
  *
  * A directory block is a chain of entries that exactly covers the block;
- * each entry's rec_len leads to the next.  Every block is checked whole
- * before any entry of it is used: each rec_len must be a multiple of 4, at
- * least a header long and stay inside the block, each name must fit in its
- * entry, and each inode number must exist.  A rec_len of 0 would loop
- * forever and one running past the block would read past the buffer, so a
- * block failing the check is refused with -EIO.
+ * each entry's rec_len leads to the next.  Every entry is checked before
+ * it is used or stepped over: its rec_len must be a multiple of 4, at
+ * least a header long and stay inside the block, its name must fit in it,
+ * and its inode number must exist.  A rec_len of 0 would loop forever and
+ * one running past the block would read past the buffer, so an entry
+ * failing the check stops the walk with -EIO.  The check is made as the
+ * walk goes, not over the whole block first: a lookup or a create visits
+ * each entry once instead of twice, and the entries after the one a walk
+ * stops at are neither used nor changed.  readdir, which hands entries
+ * out, checks each block whole first, so a damaged block gives no names.
  *
  * Directories with an htree index (dir_index, flag EXT2_INDEX_FL) read the
  * same way: the index root hides inside the ".." entry of block 0 (its
@@ -63,6 +67,7 @@ check_entry(struct ext2_fs *fs, const struct ext2_dirent *de, uint32_t room)
 	return 0;
 }
 
+/* Check a whole block before any entry of it is used (readdir). */
 static int
 check_block(struct ext2_fs *fs, const uint8_t *blk)
 {
@@ -81,15 +86,22 @@ check_block(struct ext2_fs *fs, const uint8_t *blk)
 	return 0;
 }
 
-/* Offer each entry of a checked block at or after offset skip to fn. */
+/* Check each entry of a block and offer those at or after offset skip to fn. */
 static int
 walk_block(struct ext2_fs *fs, struct ext2_dirwalk *w, uint32_t skip, ext2_dirwalk_fn fn,
 	   void *arg)
 {
+	uint32_t bs = fs->block_size;
+	int err;
+
 	w->prev = EXT2_NO_PREV;
-	for (uint32_t off = 0; off < fs->block_size;) {
+	for (uint32_t off = 0; off < bs;) {
 		w->off = off;
 		w->de = (struct ext2_dirent *)(w->block + off);
+		if (bs - off < EXT2_DIRENT_HDR)
+			return ext2_corrupt(fs, "directory entry runs past the block");
+		if ((err = check_entry(fs, w->de, bs - off)))
+			return err;
 		if (off >= skip) {
 			int r = fn(fs, w, arg);
 
@@ -105,10 +117,12 @@ walk_block(struct ext2_fs *fs, struct ext2_dirwalk *w, uint32_t skip, ext2_dirwa
 /*
  * Walk the entries of a directory from byte position start on.  Holes are
  * skipped.  Returns fn's first non-zero answer, or 0 after the last entry.
+ * whole: check each block entirely before offering any of its entries
+ * (readdir hands entries out, so a damaged block gives none of them).
  */
-int
-ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
-	      ext2_dirwalk_fn fn, void *arg)
+static int
+dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start, ext2_dirwalk_fn fn,
+	 void *arg, bool whole)
 {
 	uint32_t nblocks = (uint32_t)(((uint64_t)dir->i_size + fs->block_size - 1) >> fs->block_shift);
 	uint32_t skip = (uint32_t)start & (fs->block_size - 1);
@@ -124,7 +138,7 @@ ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
 			break;
 		if (!w.pblk)
 			continue;
-		if ((err = ext2_bread(fs, w.pblk, w.block)) || (err = check_block(fs, w.block)))
+		if ((err = ext2_bread(fs, w.pblk, w.block)) || (whole && (err = check_block(fs, w.block))))
 			break;
 		if ((err = walk_block(fs, &w, skip, fn, arg)))
 			break;
@@ -133,11 +147,19 @@ ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
 	return err;
 }
 
+int
+ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
+	      ext2_dirwalk_fn fn, void *arg)
+{
+	return dir_walk(fs, dir, start, fn, arg, false);
+}
+
 struct find {
 	const char *name;
 	size_t len;
 	uint32_t ino;
 	unsigned ft;
+	struct ext2_dir_pos *pos;       /* where it was found, or NULL */
 };
 
 static int
@@ -149,24 +171,46 @@ find_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 		return 0;
 	f->ino = w->de->inode;
 	f->ft = (fs->flags & EXT2_FS_FILETYPE) ? w->de->file_type : EXT2_FT_UNKNOWN;
+	if (f->pos)
+		*f->pos = (struct ext2_dir_pos){ w->pblk, w->off, w->prev };
 	return 1;
+}
+
+static int
+find(struct ext2_fs *fs, const struct ext2_inode *dir, struct find *f)
+{
+	int r = ext2_dir_walk(fs, dir, 0, find_fn, f);
+
+	if (r < 0)
+		return r;
+	return r ? 0 : -ENOENT;
 }
 
 int
 ext2_dir_find(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name, size_t len,
 	      uint32_t *ino, unsigned *ft)
 {
-	struct find f = { name, len, 0, 0 };
-	int r = ext2_dir_walk(fs, dir, 0, find_fn, &f);
+	struct find f = { name, len, 0, 0, NULL };
+	int r = find(fs, dir, &f);
 
-	if (r < 0)
+	if (r)
 		return r;
-	if (r == 0)
-		return -ENOENT;
 	*ino = f.ino;
 	if (ft)
 		*ft = f.ft;
 	return 0;
+}
+
+int
+ext2_dir_find_pos(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name, size_t len,
+		  uint32_t *ino, struct ext2_dir_pos *pos)
+{
+	struct find f = { name, len, 0, 0, pos };
+	int r = find(fs, dir, &f);
+
+	if (r == 0)
+		*ino = f.ino;
+	return r;
 }
 
 int
@@ -232,7 +276,7 @@ ext2_readdir(struct ext2_fs *fs, uint32_t dir, uint64_t *pos, ext2_filldir_t fil
 
 	if ((r = ext2_read_dir_inode(fs, dir, &in)))
 		return r;
-	r = ext2_dir_walk(fs, &in, *pos, readdir_fn, &rd);
+	r = dir_walk(fs, &in, *pos, readdir_fn, &rd, true);
 	if (r < 0)
 		return r;
 	if (r == 0 && *pos < in.i_size)

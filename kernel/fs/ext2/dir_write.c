@@ -69,25 +69,75 @@ struct slot {
 	unsigned ft;
 };
 
+/* Room for an entry of name length len in de (after its own name, if live)? */
+static bool
+fits(const struct ext2_fs *fs, const struct ext2_dirent *de, size_t len)
+{
+	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+
+	return ext2_rec_len(fs, de) - used >= EXT2_DIR_REC_LEN(len);
+}
+
+/* Put s's entry into de at offset off of block (it fits), splitting a live entry. */
+static void
+put_entry(struct ext2_fs *fs, uint8_t *block, uint32_t off, const struct slot *s)
+{
+	struct ext2_dirent *de = (struct ext2_dirent *)(block + off);
+	uint32_t rec = ext2_rec_len(fs, de);
+	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+
+	if (used) {
+		ext2_set_rec_len(fs, de, used);
+		de = (struct ext2_dirent *)(block + off + used);
+		ext2_set_rec_len(fs, de, rec - used);
+	}
+	fill_entry(fs, de, s->name, s->len, s->ino, s->ft);
+}
+
 static int
 slot_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 {
 	struct slot *s = arg;
-	struct ext2_dirent *de = w->de;
-	uint32_t rec = ext2_rec_len(fs, de), need = EXT2_DIR_REC_LEN(s->len);
-	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
 	int err;
 
-	if (rec - used < need)
+	if (!fits(fs, w->de, s->len))
 		return 0;
-	if (used) {
-		ext2_set_rec_len(fs, de, used);
-		de = (struct ext2_dirent *)(w->block + w->off + used);
-		ext2_set_rec_len(fs, de, rec - used);
-	}
-	fill_entry(fs, de, s->name, s->len, s->ino, s->ft);
+	put_entry(fs, w->block, w->off, s);
 	err = ext2_bwrite(fs, w->pblk, w->block);
 	return err ? err : 1;
+}
+
+struct probe {
+	const char *name;
+	size_t len;
+	struct ext2_dir_slot *slot;
+};
+
+static int
+probe_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+{
+	struct probe *p = arg;
+
+	if (ext2_name_is(w->de, p->name, p->len))
+		return -EEXIST;
+	if (!p->slot->found && fits(fs, w->de, p->len))
+		*p->slot = (struct ext2_dir_slot){ w->pblk, w->off, true };
+	return 0;
+}
+
+/*
+ * One walk for a create: is name free, and where would it go?  The whole
+ * directory is read (the name may be anywhere), so finding the slot costs
+ * nothing more.  => 0 with *slot filled in, -EEXIST, or -errno.
+ */
+int
+ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name, size_t len,
+	       struct ext2_dir_slot *slot)
+{
+	struct probe p = { name, len, slot };
+
+	slot->found = false;
+	return ext2_dir_walk(fs, dir, 0, probe_fn, &p);
 }
 
 /* A new last block holding only the entry. */
@@ -132,6 +182,57 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
 	return r ? 0 : add_block(fs, dino, dir, &s);
 }
 
+/*
+ * ext2_dir_add at the slot ext2_dir_probe found, with no directory change
+ * in between (one library call).  The entry there is looked at again all
+ * the same; if it no longer has the room, the full walk decides.
+ */
+int
+ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
+		const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
+		unsigned ft)
+{
+	struct slot s = { name, len, ino, ft };
+	struct ext2_dirent *de;
+	uint8_t *block;
+	int r;
+
+	if (dir->i_flags & EXT2_INDEX_FL)
+		return ext2_dir_add(fs, dino, dir, name, len, ino, ft);    /* unindexes first */
+	if (!slot->found)
+		return add_block(fs, dino, dir, &s);
+	if (!(block = ext2_buf_get(fs)))
+		return -ENOMEM;
+	if ((r = ext2_bread(fs, slot->pblk, block)) == 0) {
+		de = (struct ext2_dirent *)(block + slot->off);
+		if (slot->off + EXT2_DIRENT_HDR <= fs->block_size &&
+		    slot->off + ext2_rec_len(fs, de) <= fs->block_size &&
+		    ext2_rec_len(fs, de) >= EXT2_DIRENT_HDR && fits(fs, de, len)) {
+			put_entry(fs, block, slot->off, &s);
+			r = ext2_bwrite(fs, slot->pblk, block);
+		} else {
+			r = 1;          /* changed after all: look again */
+		}
+	}
+	ext2_free(fs, block);
+	return r == 1 ? ext2_dir_add(fs, dino, dir, name, len, ino, ft) : r;
+}
+
+/* Take the entry at off out of block: merged into the one at prev, or emptied. */
+static void
+take_entry(struct ext2_fs *fs, uint8_t *block, uint32_t off, uint32_t prev)
+{
+	struct ext2_dirent *de = (struct ext2_dirent *)(block + off);
+
+	if (prev == EXT2_NO_PREV) {
+		de->inode = 0;
+	} else {
+		struct ext2_dirent *p = (struct ext2_dirent *)(block + prev);
+
+		ext2_set_rec_len(fs, p, ext2_rec_len(fs, p) + ext2_rec_len(fs, de));
+	}
+}
+
 static int
 remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 {
@@ -140,15 +241,53 @@ remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 
 	if (!ext2_name_is(w->de, s->name, s->len) || w->de->inode != s->ino)
 		return 0;
-	if (w->prev == EXT2_NO_PREV) {
-		w->de->inode = 0;
-	} else {
-		struct ext2_dirent *prev = (struct ext2_dirent *)(w->block + w->prev);
-
-		ext2_set_rec_len(fs, prev, ext2_rec_len(fs, prev) + ext2_rec_len(fs, w->de));
-	}
+	take_entry(fs, w->block, w->off, w->prev);
 	err = ext2_bwrite(fs, w->pblk, w->block);
 	return err ? err : 1;
+}
+
+/* Is the entry at pos still name -> ino, with pos->prev just before it? */
+static bool
+still_there(const struct ext2_fs *fs, const uint8_t *block, const struct ext2_dir_pos *pos,
+	    const char *name, size_t len, uint32_t ino)
+{
+	const struct ext2_dirent *de = (const struct ext2_dirent *)(block + pos->off);
+
+	if (pos->off + EXT2_DIRENT_HDR + len > fs->block_size || !ext2_name_is(de, name, len) ||
+	    de->inode != ino || pos->off + ext2_rec_len(fs, de) > fs->block_size)
+		return false;
+	if (pos->prev == EXT2_NO_PREV)
+		return true;
+	return pos->prev < pos->off &&
+	       pos->prev + ext2_rec_len(fs, (const struct ext2_dirent *)(block + pos->prev)) == pos->off;
+}
+
+/*
+ * ext2_dir_remove of the entry ext2_dir_find_pos found, with no directory
+ * change in between: no second walk.  The entry is checked again all the
+ * same; if it is not as found, the full walk decides.
+ */
+int
+ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
+		   const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino)
+{
+	uint8_t *block;
+	int r;
+
+	if (dir->i_flags & EXT2_INDEX_FL)
+		return ext2_dir_remove(fs, dino, dir, name, len, ino);     /* unindexes first */
+	if (!(block = ext2_buf_get(fs)))
+		return -ENOMEM;
+	if ((r = ext2_bread(fs, pos->pblk, block)) == 0) {
+		if (still_there(fs, block, pos, name, len, ino)) {
+			take_entry(fs, block, pos->off, pos->prev);
+			r = ext2_bwrite(fs, pos->pblk, block);
+		} else {
+			r = 1;
+		}
+	}
+	ext2_free(fs, block);
+	return r == 1 ? ext2_dir_remove(fs, dino, dir, name, len, ino) : r;
 }
 
 /* Remove the entry name, which must point at ino. */

@@ -38,6 +38,12 @@ struct ext2_io {
 	int (*read)(struct ext2_io *io, uint64_t blkno, void *buf);
 	int (*write)(struct ext2_io *io, uint64_t blkno, const void *buf);
 	int (*flush)(struct ext2_io *io);            /* may be NULL */
+	/*
+	 * May be NULL (then write is used).  A change whose order against
+	 * other writes does not matter (a directory's times): reads see it at
+	 * once, the disk by the next flush.
+	 */
+	int (*write_lazy)(struct ext2_io *io, uint64_t blkno, const void *buf);
 };
 
 /*

@@ -78,8 +78,8 @@ inode_disk_bytes(const struct ext2_fs *fs, const struct ext2_inode *in)
  * fresh inode also has the rest of its on-disk slot cleared, so nothing of
  * the inode that used the number before survives.
  */
-int
-ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh)
+static int
+store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy)
 {
 	uint32_t blk, off;
 	uint8_t *buf;
@@ -94,10 +94,27 @@ ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, 
 		if (fresh)
 			memset(buf + off, 0, fs->inode_size);
 		memcpy(buf + off, in, inode_disk_bytes(fs, in));
-		err = ext2_bwrite(fs, blk, buf);
+		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite(fs, blk, buf);
 	}
 	ext2_free(fs, buf);
 	return err;
+}
+
+int
+ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh)
+{
+	return store(fs, ino, in, fresh, false);
+}
+
+/*
+ * Only for changes no crash can make dangerous: a directory's times after
+ * an entry came or went.  Its block reaches the disk with the next ordered
+ * write of that block or the next flush, whichever is first.
+ */
+int
+ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
+{
+	return store(fs, ino, in, false, true);
 }
 
 int

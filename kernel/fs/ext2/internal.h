@@ -71,10 +71,14 @@ uint32_t ext2_now(struct ext2_fs *fs);
 bool ext2_block_valid(const struct ext2_fs *fs, uint32_t blk);
 int ext2_bread(struct ext2_fs *fs, uint32_t blk, void *buf);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf);
+/* A write whose order does not matter (io->write_lazy, else ext2_bwrite). */
+int ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf);
 int ext2_check_writable(const struct ext2_fs *fs);
 
 /* Inodes (inode.c). */
 int ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh);
+/* Store a change that needs no place in the write order: a directory's times. */
+int ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
 uint64_t ext2_isize(const struct ext2_inode *in);
 void ext2_set_isize(struct ext2_inode *in, uint64_t size);
 bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in);
@@ -95,6 +99,13 @@ struct ext2_dirwalk {
 	uint32_t prev;                 /* the previous entry's, or EXT2_NO_PREV */
 	struct ext2_dirent *de;
 };
+/* Where an entry is: its block, its offset, the previous entry's (or EXT2_NO_PREV). */
+struct ext2_dir_pos {
+	uint32_t pblk, off, prev;
+};
+/* ext2_dir_find, also saying where the entry is (for ext2_dir_remove_at). */
+int ext2_dir_find_pos(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		      size_t len, uint32_t *ino, struct ext2_dir_pos *pos);
 /* Return 0 to go on, 1 to stop, or -errno. */
 typedef int (*ext2_dirwalk_fn)(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg);
 int ext2_dir_walk(struct ext2_fs *fs, const struct ext2_inode *dir, uint64_t start,
@@ -137,8 +148,20 @@ int ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
 /* Directory changes (dir_write.c). */
 int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
 		 size_t len, uint32_t ino, unsigned ft);
+/* Where a new entry goes: a block and an entry with room in it, if any. */
+struct ext2_dir_slot {
+	uint32_t pblk, off;
+	bool found;
+};
+int ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+		   size_t len, struct ext2_dir_slot *slot);
+int ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
+		    const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
+		    unsigned ft);
 int ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		    const char *name, size_t len, uint32_t ino);
+int ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
+		       const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino);
 int ext2_dir_retarget(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		      size_t len, uint32_t ino, unsigned ft);
 int ext2_dir_empty(struct ext2_fs *fs, const struct ext2_inode *dir);

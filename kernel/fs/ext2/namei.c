@@ -34,12 +34,14 @@
 #include "fs/ext2/internal.h"
 #include "lib/string.h"
 
-/* The parent directory of a new name: it must exist, be live, and lack the name. */
+/*
+ * The parent directory of a new name: it must exist, be live, and lack the
+ * name.  The same walk finds where the entry will go (*slot).
+ */
 static int
 prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
-	       size_t len)
+	       size_t len, struct ext2_dir_slot *slot)
 {
-	uint32_t x;
 	int err;
 
 	if ((err = ext2_check_writable(fs)) || (err = ext2_check_name(name, len)))
@@ -48,10 +50,7 @@ prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 		return err;
 	if (din->i_links_count == 0)
 		return -ENOENT;         /* removed, still open */
-	err = ext2_dir_find(fs, din, name, len, &x, NULL);
-	if (err == 0)
-		return -EEXIST;
-	return err == -ENOENT ? 0 : err;
+	return ext2_dir_probe(fs, din, name, len, slot);
 }
 
 /* Allocate an inode number and fill in the new inode in memory. */
@@ -88,22 +87,37 @@ undo_new(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 }
 
 /*
+ * The parent after an entry came or went: new times, and if it grew, a new
+ * size and block.  A grown parent is written in order (its new block is
+ * initialized, now point at it); times alone can go lazily.
+ */
+static int
+parent_changed(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, uint32_t old_size)
+{
+	din->i_mtime = din->i_ctime = ext2_now(fs);
+	if (din->i_size == old_size)
+		return ext2_inode_store_lazy(fs, dir, din);
+	return ext2_inode_store(fs, dir, din, false);
+}
+
+/*
  * The common tail of every create: write the initialized inode, then the
  * entry naming it, then the parent (times, and size if it grew).
  */
 static int
-link_new(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name, size_t len,
-	 uint32_t ino, struct ext2_inode *in)
+link_new(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const struct ext2_dir_slot *slot,
+	 const char *name, size_t len, uint32_t ino, struct ext2_inode *in)
 {
+	uint32_t size = din->i_size;
 	int err;
 
 	if ((err = ext2_inode_store(fs, ino, in, true)) ||
-	    (err = ext2_dir_add(fs, dir, din, name, len, ino, ext2_mode_to_ft(in->i_mode)))) {
+	    (err = ext2_dir_add_at(fs, dir, din, slot, name, len, ino,
+				   ext2_mode_to_ft(in->i_mode)))) {
 		undo_new(fs, ino, in);
 		return err;
 	}
-	din->i_mtime = din->i_ctime = ext2_now(fs);
-	return ext2_inode_store(fs, dir, din, false);
+	return parent_changed(fs, dir, din, size);
 }
 
 /* Linux's device number encodings (see decode_rdev in inode.c). */
@@ -121,6 +135,7 @@ ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	   const struct ext2_new *nw, uint32_t *ino)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_slot slot;
 	struct ext2_new n = *nw;
 	uint32_t type = n.mode & EXT2_S_IFMT;
 	int err;
@@ -129,11 +144,11 @@ ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		n.mode |= type = EXT2_S_IFREG;
 	if (type == EXT2_S_IFDIR || type == EXT2_S_IFLNK || ext2_mode_to_ft(type) == EXT2_FT_UNKNOWN)
 		return -EINVAL;
-	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = new_inode(fs, dir, &n, &in, ino)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = new_inode(fs, dir, &n, &in, ino)))
 		return err;
 	if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK)
 		encode_rdev(&in, n.rdev_major, n.rdev_minor);
-	return link_new(fs, dir, &din, name, len, *ino, &in);
+	return link_new(fs, dir, &din, &slot, name, len, *ino, &in);
 }
 
 int
@@ -151,11 +166,12 @@ ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	   const struct ext2_new *nw, uint32_t *ino)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_slot slot;
 	struct ext2_new n = *nw;
 	int err;
 
 	n.mode = EXT2_S_IFDIR | (n.mode & 07777);
-	if ((err = prepare_parent(fs, dir, &din, name, len)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)))
 		return err;
 	if (din.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
@@ -165,7 +181,7 @@ ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	din.i_links_count++;
 	if ((err = ext2_inode_store(fs, dir, &din, false)) ||
 	    (err = ext2_dir_init(fs, *ino, &in, dir)) ||
-	    (err = link_new(fs, dir, &din, name, len, *ino, &in))) {
+	    (err = link_new(fs, dir, &din, &slot, name, len, *ino, &in))) {
 		if (in.i_links_count)
 			undo_new(fs, *ino, &in);
 		din.i_links_count--;
@@ -179,6 +195,7 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 	     size_t tlen, const struct ext2_new *nw, uint32_t *ino)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_slot slot;
 	struct ext2_new n = *nw;
 	uint8_t *buf;
 	uint32_t blk;
@@ -189,12 +206,12 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 	if (tlen >= fs->block_size || tlen >= EXT2_PATH_MAX)
 		return -ENAMETOOLONG;
 	n.mode = EXT2_S_IFLNK | 0777;
-	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = new_inode(fs, dir, &n, &in, ino)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = new_inode(fs, dir, &n, &in, ino)))
 		return err;
 	in.i_size = (uint32_t)tlen;
 	if (tlen <= EXT2_FAST_SYMLINK_MAX) {
 		memcpy(in.i_block, target, tlen);       /* fast: the text is the block map */
-		return link_new(fs, dir, &din, name, len, *ino, &in);
+		return link_new(fs, dir, &din, &slot, name, len, *ino, &in);
 	}
 	if (!(buf = ext2_buf_get(fs))) {
 		err = -ENOMEM;
@@ -207,7 +224,7 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 	if (err)
 		undo_new(fs, *ino, &in);
 	else
-		err = link_new(fs, dir, &din, name, len, *ino, &in);
+		err = link_new(fs, dir, &din, &slot, name, len, *ino, &in);
 	return err;
 }
 
@@ -215,9 +232,11 @@ int
 ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size_t len)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_slot slot;
+	uint32_t size;
 	int err;
 
-	if ((err = prepare_parent(fs, dir, &din, name, len)) || (err = ext2_inode_read(fs, ino, &in)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = ext2_inode_read(fs, ino, &in)))
 		return err;
 	if (EXT2_S_ISDIR(in.i_mode))
 		return -EPERM;
@@ -229,13 +248,13 @@ ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size
 	in.i_ctime = ext2_now(fs);
 	if ((err = ext2_inode_store(fs, ino, &in, false)))
 		return err;
-	err = ext2_dir_add(fs, dir, &din, name, len, ino, ext2_mode_to_ft(in.i_mode));
+	size = din.i_size;
+	err = ext2_dir_add_at(fs, dir, &din, &slot, name, len, ino, ext2_mode_to_ft(in.i_mode));
 	if (err) {
 		in.i_links_count--;
 		ext2_inode_store(fs, ino, &in, false);
 	} else {
-		din.i_mtime = din.i_ctime = ext2_now(fs);
-		err = ext2_inode_store(fs, dir, &din, false);
+		err = parent_changed(fs, dir, &din, size);
 	}
 	return err;
 }
@@ -287,10 +306,10 @@ ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t 
 	return ext2_evict(fs, ino, in);
 }
 
-/* Look name up in dir for removal; fills din, *ino and in. */
+/* Look name up in dir for removal; fills din, *ino, in and where the entry is. */
 static int
 prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
-	       size_t len, uint32_t *ino, struct ext2_inode *in)
+	       size_t len, uint32_t *ino, struct ext2_inode *in, struct ext2_dir_pos *pos)
 {
 	int err;
 
@@ -299,7 +318,7 @@ prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 	if (len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
 	if ((err = ext2_read_dir_inode(fs, dir, din)) ||
-	    (err = ext2_dir_find(fs, din, name, len, ino, NULL)))
+	    (err = ext2_dir_find_pos(fs, din, name, len, ino, pos)))
 		return err;
 	return ext2_inode_read(fs, *ino, in);
 }
@@ -308,6 +327,7 @@ int
 ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_pos pos;
 	uint32_t ino;
 	int err;
 
@@ -315,14 +335,12 @@ ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint
 		*orphan = 0;
 	if (ext2_is_dots(name, len))
 		return -EISDIR;
-	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in)))
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos)))
 		return err;
 	if (EXT2_S_ISDIR(in.i_mode))
 		return -EISDIR;
-	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
-		return err;
-	din.i_mtime = din.i_ctime = ext2_now(fs);
-	if ((err = ext2_inode_store(fs, dir, &din, false)))
+	if ((err = ext2_dir_remove_at(fs, dir, &din, &pos, name, len, ino)) ||
+	    (err = parent_changed(fs, dir, &din, din.i_size)))
 		return err;
 	return ext2_drop_link(fs, ino, &in, orphan);
 }
@@ -332,6 +350,7 @@ int
 ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
 {
 	struct ext2_inode din, in;
+	struct ext2_dir_pos pos;
 	uint32_t ino;
 	int err;
 
@@ -339,7 +358,7 @@ ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint3
 		*orphan = 0;
 	if (ext2_is_dots(name, len))
 		return len == 1 ? -EINVAL : -ENOTEMPTY;
-	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in)))
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos)))
 		return err;
 	if (!EXT2_S_ISDIR(in.i_mode))
 		return -ENOTDIR;
@@ -347,7 +366,7 @@ ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint3
 		return ino == dir ? ext2_corrupt(fs, "directory entry names its own directory") : -EBUSY;
 	if ((err = ext2_dir_empty(fs, &in)))
 		return err;
-	if ((err = ext2_dir_remove(fs, dir, &din, name, len, ino)))
+	if ((err = ext2_dir_remove_at(fs, dir, &din, &pos, name, len, ino)))
 		return err;
 	return ext2_drop_dir(fs, ino, &in, dir, &din, orphan);
 }

@@ -91,6 +91,19 @@ ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
 	return fs->io->write(fs->io, blk, buf);
 }
 
+int
+ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf)
+{
+	if (!fs->io->write_lazy || blk == fs->bitmap_blk)
+		return ext2_bwrite(fs, blk, buf);
+	if (fs->flags & EXT2_FS_RDONLY)
+		return -EROFS;
+	if (!ext2_block_valid(fs, blk))
+		return ext2_corrupt(fs, "block number out of range");
+	fs->sb_dirty = true;            /* so ext2_sync runs, and its flush writes it */
+	return fs->io->write_lazy(fs->io, blk, buf);
+}
+
 static bool
 is_pow2(uint32_t x)
 {
