@@ -48,7 +48,6 @@
 #include "block/bcache_internal.h"
 #include "arch/arch.h"
 #include "core/printk.h"
-#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/slab.h"
@@ -87,6 +86,13 @@ bwb_init(struct bwb *w)
 
 static void entry_done(struct blk_request *rq);
 
+static void
+entry_free(struct bwb_entry *e)
+{
+	kfree(e->data);
+	kfree(e);
+}
+
 /*
  * The head entry is finished (written, failed, or dropped after an earlier
  * failure): take it out and wake whoever waits for progress.
@@ -115,8 +121,7 @@ finish_head(struct bcache *c, struct bwb_entry *e, int r)
 	}
 	waitq_wake_all(&w->done_wq);
 	spin_unlock(&w->lock);
-	kfree(e->data);
-	kfree(e);
+	entry_free(e);
 }
 
 /*
@@ -190,16 +195,25 @@ throttle(struct bwb *w)
 	return r;
 }
 
+/* Where b is on the lazy list, or -1. */
+static int
+lazy_index_locked(const struct bwb *w, const struct buf *b)
+{
+	for (unsigned i = 0; i < w->nlazy; i++)
+		if (w->lazy[i] == b)
+			return (int)i;
+	return -1;
+}
+
 /* If b waits as a lazy block, take it off the list.  => whether it was there (pinned). */
 static bool
 lazy_forget_locked(struct bwb *w, struct buf *b)
 {
-	for (unsigned i = 0; i < w->nlazy; i++)
-		if (w->lazy[i] == b) {
-			w->lazy[i] = w->lazy[--w->nlazy];
-			return true;
-		}
-	return false;
+	int i = lazy_index_locked(w, b);
+
+	if (i >= 0)
+		w->lazy[i] = w->lazy[--w->nlazy];
+	return i >= 0;
 }
 
 /*
@@ -273,11 +287,22 @@ queue_held(struct bcache *c, struct buf *b)
 	struct bwb_entry *fresh = entry_new(c->bsize);
 	int r = fresh ? enqueue(c, b, &fresh) : write_through(b);
 
-	if (fresh) {                    /* merged into the tail: not used */
-		kfree(fresh->data);
-		kfree(fresh);
-	}
+	if (fresh)                      /* merged into the tail: not used */
+		entry_free(fresh);
 	return r;
+}
+
+/* The cache's copy of blockno, held, with data in it.  => the buffer or an ERR_PTR. */
+static struct buf *
+cache_block(struct bcache *c, uint64_t blockno, const void *data)
+{
+	struct buf *b = bget(c->dev, blockno);
+
+	if (!IS_ERR(b)) {
+		memcpy(b->data, data, c->bsize);
+		bcache_mark_valid(b);
+	}
+	return b;
 }
 
 int
@@ -293,11 +318,9 @@ bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
 		return -EROFS;
 	if ((r = throttle(&c->behind)) != 0)
 		return r;
-	b = bget(dev, blockno);
+	b = cache_block(c, blockno, data);
 	if (IS_ERR(b))
 		return (int)PTR_ERR(b);
-	memcpy(b->data, data, c->bsize);
-	bcache_mark_valid(b);
 	r = queue_held(c, b);
 	brelse(b);
 	pump(c);
@@ -318,7 +341,7 @@ bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
 	struct bcache *c = bcache_of(dev);
 	struct bwb *w;
 	struct buf *b;
-	bool kept = false, known;
+	bool listed, kept = false;
 	int r;
 
 	if (!c)
@@ -326,26 +349,21 @@ bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
 	if (dev->readonly)
 		return -EROFS;
 	w = &c->behind;
-	b = bget(dev, blockno);
+	b = cache_block(c, blockno, data);
 	if (IS_ERR(b))
 		return (int)PTR_ERR(b);
-	memcpy(b->data, data, c->bsize);
-	bcache_mark_valid(b);
-	bcache_pin(b);                          /* the list's reference, if it keeps b */
+	bcache_pin(b);                          /* the list's reference, if it takes b */
 	spin_lock(&w->lock);
-	known = lazy_forget_locked(w, b);
-	if ((r = w->error) == 0 && w->nlazy < BWB_LAZY_MAX) {
+	listed = lazy_index_locked(w, b) >= 0;  /* already waiting, already pinned */
+	if ((r = w->error) == 0 && !listed && w->nlazy < BWB_LAZY_MAX) {
 		w->lazy[w->nlazy++] = b;
 		kept = true;
 	}
 	spin_unlock(&w->lock);
-	if (known)
+	if (!kept)
 		bcache_unpin(b);
-	if (!kept) {
-		bcache_unpin(b);
-		if (r == 0)
-			r = queue_held(c, b);   /* the list is full: in order, now */
-	}
+	if (!kept && !listed && r == 0)
+		r = queue_held(c, b);           /* the list is full: in order, now */
 	brelse(b);
 	pump(c);
 	return r;
@@ -398,7 +416,7 @@ bwrite_behind_wait(struct blkdev *dev)
 void
 bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st)
 {
-	struct bcache *c = bcache_of(dev);
+	struct bcache *c = READ_ONCE(dev->cache);
 	struct bwb *w;
 
 	memset(st, 0, sizeof(*st));

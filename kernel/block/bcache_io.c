@@ -303,12 +303,11 @@ sync_dev(struct blkdev *dev)
 {
 	struct bcache *c = READ_ONCE(dev->cache);
 	uint64_t t0 = time_ns();
-	int behind;
+	int behind, err = 0;
 
 	if (c)
 		bwb_push_lazy(c);
 	behind = bwrite_behind_wait(dev);       /* ordered writes first: they are older */
-	int err = 0;
 
 	while (c) {
 		struct buf *bufs[BC_BATCH], *held = NULL;

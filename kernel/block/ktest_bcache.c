@@ -15,18 +15,6 @@
 
 #define SPB 2   /* sectors per 1 KiB block */
 
-/* The disk holds tag's pattern at block blk (raw read, around the cache). */
-static bool
-disk_has(struct blkdev *d, uint64_t blk, uint8_t tag)
-{
-	void *raw = kmalloc(SPB * BLK_SECTOR_SIZE);
-	bool yes = raw && blk_read(d, blk * SPB, raw, SPB) == 0 &&
-		   blk_pattern_check(raw, tag, blk * SPB + d->start, SPB) == SPB;
-
-	kfree(raw);
-	return yes;
-}
-
 KTEST(bcache_hit_and_miss, "bread misses, then hits; the data is the disk's; past the end is -EINVAL")
 {
 	KT_DISK(vda, "vda");
@@ -104,13 +92,13 @@ KTEST(bcache_dirty_then_sync, "delayed writes stay in memory until sync_dev writ
 	KT_EQ(dirty_block(vda, 3001, 'S'), 0);
 	bcache_get_stats(vda, &s1);
 	KT_EQ(s1.dirty, s0.dirty + 2);
-	KT_ASSERT(disk_has(vda, 3000, KT_VDA_TAG));      /* not written yet */
+	KT_ASSERT(kt_disk_has(vda, 3000, KT_VDA_TAG));      /* not written yet */
 	blk_get_stats(vda, &d0);
 	KT_EQ(sync_dev(vda), 0);
 	blk_get_stats(vda, &d1);
 	bcache_writeback_age_ns = age;
-	KT_ASSERT(disk_has(vda, 3000, 'S'));
-	KT_ASSERT(disk_has(vda, 3001, 'S'));
+	KT_ASSERT(kt_disk_has(vda, 3000, 'S'));
+	KT_ASSERT(kt_disk_has(vda, 3001, 'S'));
 	bcache_get_stats(vda, &s1);
 	KT_EQ(s1.dirty, 0);
 	KT_ASSERT(s1.writebacks >= s0.writebacks + 2);
@@ -130,7 +118,7 @@ KTEST(bcache_periodic_writeback, "the write-back thread writes a buffer dirty lo
 	KT_EQ(dirty_block(vda, 3100, 'U'), 0);
 	for (int i = 0; i < 200 && !written; i++) {       /* up to 20 s; about 1 s normally */
 		sched_sleep_ns(100000000ull, false);
-		written = disk_has(vda, 3100, 'U');
+		written = kt_disk_has(vda, 3100, 'U');
 	}
 	bcache_writeback_age_ns = age;
 	KT_ASSERT(written);
@@ -154,7 +142,7 @@ KTEST(bcache_bwrite_sync_is_durable, "bwrite_sync writes at once, flushes the di
 	blk_get_stats(vda, &d1);
 	bcache_get_stats(vda, &s1);
 	brelse(b);
-	KT_ASSERT(disk_has(vda, 3050, 'T'));
+	KT_ASSERT(kt_disk_has(vda, 3050, 'T'));
 	KT_EQ(d1.writes, d0.writes + 1);
 	KT_EQ(d1.flushes, d0.flushes + 1);
 	KT_EQ(s1.sync_writes, s0.sync_writes + 1);
@@ -178,7 +166,7 @@ KTEST(bcache_bwrite_ordered_waits_without_flush, "bwrite_ordered writes at once 
 	blk_get_stats(vda, &d1);
 	bcache_get_stats(vda, &s1);
 	brelse(b);
-	KT_ASSERT(disk_has(vda, 3060, 'O'));
+	KT_ASSERT(kt_disk_has(vda, 3060, 'O'));
 	KT_EQ(d1.writes, d0.writes + 1);
 	KT_EQ(d1.flushes, d0.flushes);
 	KT_EQ(s1.dirty, s0.dirty);                /* dirtied, then written: clean again */

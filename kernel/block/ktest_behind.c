@@ -15,19 +15,7 @@
 #include "uapi/errno.h"
 
 #define SPB 2           /* sectors per 1 KiB block */
-#define RUN 512         /* blocks queued at once: far more than the thread writes meanwhile */
-
-/* The disk holds tag's pattern at block blk of d (raw read, around the cache). */
-static bool
-disk_has(struct blkdev *d, uint64_t blk, uint8_t tag)
-{
-	void *raw = kmalloc(SPB * BLK_SECTOR_SIZE);
-	bool yes = raw && blk_read(d, blk * SPB, raw, SPB) == 0 &&
-		   blk_pattern_check(raw, tag, blk * SPB + d->start, SPB) == SPB;
-
-	kfree(raw);
-	return yes;
-}
+#define RUN 512         /* blocks queued at once: far more than the disk writes meanwhile */
 
 static int
 behind(struct blkdev *d, uint64_t blk, uint8_t tag, void *buf)
@@ -73,8 +61,8 @@ KTEST(bwb_cache_now_disk_after_wait,
 	KT_EQ(w1.bytes, 0);
 	KT_EQ(d1.writes - d0.writes, RUN);
 	for (uint64_t blk = 7000; blk < last; blk++)
-		KT_ASSERT(disk_has(vda, blk, 'W'));
-	KT_ASSERT(disk_has(vda, last, 'V'));
+		KT_ASSERT(kt_disk_has(vda, blk, 'W'));
+	KT_ASSERT(kt_disk_has(vda, last, 'V'));
 	KT_EQ(bwrite_behind(vda, KT_VDA_SECTORS / SPB, buf), -EINVAL);
 	kfree(buf);
 	return 0;
@@ -100,8 +88,8 @@ KTEST(bwb_every_version_is_written, "a block written, then another, then the fir
 	KT_EQ(w1.done, w1.queued);
 	KT_EQ(w1.queued - w0.queued, 40);
 	KT_EQ(d1.writes - d0.writes + (w1.merged - w0.merged), 40);
-	KT_ASSERT(disk_has(vda, 7590, 'x'));
-	KT_ASSERT(disk_has(vda, 7591, 'x'));
+	KT_ASSERT(kt_disk_has(vda, 7590, 'x'));
+	KT_ASSERT(kt_disk_has(vda, 7591, 'x'));
 	kfree(buf);
 	return 0;
 }
@@ -117,7 +105,7 @@ KTEST(bwb_queued_blocks_stay_cached, "queued blocks stay in a 16-buffer cache un
 	for (uint64_t blk = 0; blk < 128; blk += 2)
 		KT_EQ(behind(p, blk, 'Q', buf), 0);
 	for (uint64_t blk = 0; blk < 128; blk += 2)
-		all &= bcache_cached(p, blk) || disk_has(p, blk, 'Q');
+		all &= bcache_cached(p, blk) || kt_disk_has(p, blk, 'Q');
 	KT_ASSERT(all);
 	KT_EQ(bwrite_behind_wait(p), 0);
 	for (uint64_t blk = 1; blk < 128; blk += 2) {    /* push the written ones out */
@@ -128,7 +116,7 @@ KTEST(bwb_queued_blocks_stay_cached, "queued blocks stay in a 16-buffer cache un
 	}
 	KT_ASSERT(!bcache_cached(p, 0));
 	for (uint64_t blk = 0; blk < 128; blk += 2) {
-		KT_ASSERT(disk_has(p, blk, 'Q'));
+		KT_ASSERT(kt_disk_has(p, blk, 'Q'));
 		KT_ASSERT(cache_has(p, blk, 'Q'));
 	}
 	kfree(buf);
@@ -205,16 +193,16 @@ KTEST(bwb_lazy_waits_for_sync_or_the_next_write,
 	KT_EQ(bwrite_lazy(vda, 7581, buf), 0);
 	KT_ASSERT(cache_has(vda, 7580, 'L'));
 	KT_EQ(bwrite_behind_wait(vda), 0);              /* waits for ordered writes only */
-	KT_ASSERT(disk_has(vda, 7580, KT_VDA_TAG));
+	KT_ASSERT(kt_disk_has(vda, 7580, KT_VDA_TAG));
 	bwrite_behind_stats(vda, &w);
 	KT_EQ(w.lazy, 2);
 	KT_EQ(behind(vda, 7581, 'M', buf), 0);          /* an ordered write takes it along */
 	KT_EQ(bwrite_behind_wait(vda), 0);
-	KT_ASSERT(disk_has(vda, 7581, 'M'));
+	KT_ASSERT(kt_disk_has(vda, 7581, 'M'));
 	bwrite_behind_stats(vda, &w);
 	KT_EQ(w.lazy, 1);
 	KT_EQ(sync_dev(vda), 0);                        /* and sync the rest */
-	KT_ASSERT(disk_has(vda, 7580, 'L'));
+	KT_ASSERT(kt_disk_has(vda, 7580, 'L'));
 	bwrite_behind_stats(vda, &w);
 	KT_EQ(w.lazy, 0);
 	kfree(buf);

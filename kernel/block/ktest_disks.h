@@ -9,6 +9,7 @@
 #include "block/blk.h"
 #include "block/testpattern.h"
 #include "core/ktest.h"
+#include "mm/slab.h"
 
 #define KT_VDA_TAG 'A'          /* virtio, MSI-X, 16384 sectors */
 #define KT_VDA_SECTORS 16384
@@ -30,3 +31,18 @@
 			return -1;                                             \
 		}                                                              \
 	} while (0)
+
+/*
+ * The disk holds tag's pattern at 1 KiB block blk of d: a raw read, around
+ * any cache (the buffer cache and write-behind tests ask what reached it).
+ */
+static inline bool
+kt_disk_has(struct blkdev *d, uint64_t blk, uint8_t tag)
+{
+	void *raw = kmalloc(2 * BLK_SECTOR_SIZE);
+	bool yes = raw && blk_read(d, blk * 2, raw, 2) == 0 &&
+		   blk_pattern_check(raw, tag, blk * 2 + d->start, 2) == 2;
+
+	kfree(raw);
+	return yes;
+}
