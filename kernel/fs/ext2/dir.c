@@ -67,21 +67,24 @@ check_entry(struct ext2_fs *fs, const struct ext2_dirent *de, uint32_t room)
 	return 0;
 }
 
+int
+ext2_dirent_check(struct ext2_fs *fs, const uint8_t *block, uint32_t off)
+{
+	if (off >= fs->block_size || fs->block_size - off < EXT2_DIRENT_HDR)
+		return ext2_corrupt(fs, "directory entry runs past the block");
+	return check_entry(fs, (const struct ext2_dirent *)(block + off), fs->block_size - off);
+}
+
 /* Check a whole block before any entry of it is used (readdir). */
 static int
 check_block(struct ext2_fs *fs, const uint8_t *blk)
 {
-	uint32_t off = 0, bs = fs->block_size;
 	int err;
 
-	while (off < bs) {
-		const struct ext2_dirent *de = (const struct ext2_dirent *)(blk + off);
-
-		if (bs - off < EXT2_DIRENT_HDR)
-			return ext2_corrupt(fs, "directory entry runs past the block");
-		if ((err = check_entry(fs, de, bs - off)))
+	for (uint32_t off = 0; off < fs->block_size;) {
+		if ((err = ext2_dirent_check(fs, blk, off)))
 			return err;
-		off += ext2_rec_len(fs, de);
+		off += ext2_rec_len(fs, (const struct ext2_dirent *)(blk + off));
 	}
 	return 0;
 }
@@ -98,9 +101,7 @@ walk_block(struct ext2_fs *fs, struct ext2_dirwalk *w, uint32_t skip, ext2_dirwa
 	for (uint32_t off = 0; off < bs;) {
 		w->off = off;
 		w->de = (struct ext2_dirent *)(w->block + off);
-		if (bs - off < EXT2_DIRENT_HDR)
-			return ext2_corrupt(fs, "directory entry runs past the block");
-		if ((err = check_entry(fs, w->de, bs - off)))
+		if ((err = ext2_dirent_check(fs, w->block, off)))
 			return err;
 		if (off >= skip) {
 			int r = fn(fs, w, arg);

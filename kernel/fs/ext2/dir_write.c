@@ -69,13 +69,18 @@ struct slot {
 	unsigned ft;
 };
 
+/* The bytes of de's record its own entry uses (none if it is unused). */
+static uint32_t
+used_len(const struct ext2_dirent *de)
+{
+	return de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+}
+
 /* Room for an entry of name length len in de (after its own name, if live)? */
 static bool
 fits(const struct ext2_fs *fs, const struct ext2_dirent *de, size_t len)
 {
-	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
-
-	return ext2_rec_len(fs, de) - used >= EXT2_DIR_REC_LEN(len);
+	return ext2_rec_len(fs, de) - used_len(de) >= EXT2_DIR_REC_LEN(len);
 }
 
 /* Put s's entry into de at offset off of block (it fits), splitting a live entry. */
@@ -83,8 +88,7 @@ static void
 put_entry(struct ext2_fs *fs, uint8_t *block, uint32_t off, const struct slot *s)
 {
 	struct ext2_dirent *de = (struct ext2_dirent *)(block + off);
-	uint32_t rec = ext2_rec_len(fs, de);
-	uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+	uint32_t rec = ext2_rec_len(fs, de), used = used_len(de);
 
 	if (used) {
 		ext2_set_rec_len(fs, de, used);
@@ -183,38 +187,59 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
 }
 
 /*
- * ext2_dir_add at the slot ext2_dir_probe found, with no directory change
- * in between (one library call).  The entry there is looked at again all
- * the same; if it no longer has the room, the full walk decides.
+ * The _at variants below change one entry a walk found earlier in the same
+ * library call, without walking again.  change() looks at the block once
+ * more and edits it, or says the entry is not as found (false).
+ * => 0, -errno, or 1 when nothing was written and the full walk must decide.
  */
+typedef bool (*edit_fn)(struct ext2_fs *fs, uint8_t *block, const void *arg);
+
+static int
+edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg)
+{
+	uint8_t *block = ext2_buf_get(fs);
+	int r;
+
+	if (!block)
+		return -ENOMEM;
+	if ((r = ext2_bread(fs, pblk, block)) == 0)
+		r = change(fs, block, arg) ? ext2_bwrite(fs, pblk, block) : 1;
+	ext2_free(fs, block);
+	return r;
+}
+
+struct add_at {
+	const struct ext2_dir_slot *slot;
+	struct slot s;
+};
+
+static bool
+add_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
+{
+	const struct add_at *a = arg;
+	uint32_t off = a->slot->off;
+
+	if (ext2_dirent_check(fs, block, off) ||
+	    !fits(fs, (const struct ext2_dirent *)(block + off), a->s.len))
+		return false;
+	put_entry(fs, block, off, &a->s);
+	return true;
+}
+
+/* ext2_dir_add at the slot ext2_dir_probe found, with no directory change in between. */
 int
 ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
 		unsigned ft)
 {
-	struct slot s = { name, len, ino, ft };
-	struct ext2_dirent *de;
-	uint8_t *block;
+	struct add_at a = { slot, { name, len, ino, ft } };
 	int r;
 
 	if (dir->i_flags & EXT2_INDEX_FL)
 		return ext2_dir_add(fs, dino, dir, name, len, ino, ft);    /* unindexes first */
 	if (!slot->found)
-		return add_block(fs, dino, dir, &s);
-	if (!(block = ext2_buf_get(fs)))
-		return -ENOMEM;
-	if ((r = ext2_bread(fs, slot->pblk, block)) == 0) {
-		de = (struct ext2_dirent *)(block + slot->off);
-		if (slot->off + EXT2_DIRENT_HDR <= fs->block_size &&
-		    slot->off + ext2_rec_len(fs, de) <= fs->block_size &&
-		    ext2_rec_len(fs, de) >= EXT2_DIRENT_HDR && fits(fs, de, len)) {
-			put_entry(fs, block, slot->off, &s);
-			r = ext2_bwrite(fs, slot->pblk, block);
-		} else {
-			r = 1;          /* changed after all: look again */
-		}
-	}
-	ext2_free(fs, block);
+		return add_block(fs, dino, dir, &a.s);
+	r = edit_at(fs, slot->pblk, add_change, &a);
 	return r == 1 ? ext2_dir_add(fs, dino, dir, name, len, ino, ft) : r;
 }
 
@@ -246,47 +271,41 @@ remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	return err ? err : 1;
 }
 
-/* Is the entry at pos still name -> ino, with pos->prev just before it? */
+struct remove_at {
+	const struct ext2_dir_pos *pos;
+	struct slot s;
+};
+
+/* Still name -> ino at pos, with pos->prev just before it?  Then take it out. */
 static bool
-still_there(const struct ext2_fs *fs, const uint8_t *block, const struct ext2_dir_pos *pos,
-	    const char *name, size_t len, uint32_t ino)
+remove_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
 {
+	const struct remove_at *a = arg;
+	const struct ext2_dir_pos *pos = a->pos;
 	const struct ext2_dirent *de = (const struct ext2_dirent *)(block + pos->off);
 
-	if (pos->off + EXT2_DIRENT_HDR + len > fs->block_size || !ext2_name_is(de, name, len) ||
-	    de->inode != ino || pos->off + ext2_rec_len(fs, de) > fs->block_size)
+	if (ext2_dirent_check(fs, block, pos->off) || !ext2_name_is(de, a->s.name, a->s.len) ||
+	    de->inode != a->s.ino)
 		return false;
-	if (pos->prev == EXT2_NO_PREV)
-		return true;
-	return pos->prev < pos->off &&
-	       pos->prev + ext2_rec_len(fs, (const struct ext2_dirent *)(block + pos->prev)) == pos->off;
+	if (pos->prev != EXT2_NO_PREV &&
+	    (pos->prev >= pos->off || ext2_dirent_check(fs, block, pos->prev) ||
+	     pos->prev + ext2_rec_len(fs, (const struct ext2_dirent *)(block + pos->prev)) != pos->off))
+		return false;
+	take_entry(fs, block, pos->off, pos->prev);
+	return true;
 }
 
-/*
- * ext2_dir_remove of the entry ext2_dir_find_pos found, with no directory
- * change in between: no second walk.  The entry is checked again all the
- * same; if it is not as found, the full walk decides.
- */
+/* ext2_dir_remove of the entry ext2_dir_find_pos found, with no directory change in between. */
 int
 ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		   const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino)
 {
-	uint8_t *block;
+	struct remove_at a = { pos, { name, len, ino, 0 } };
 	int r;
 
 	if (dir->i_flags & EXT2_INDEX_FL)
 		return ext2_dir_remove(fs, dino, dir, name, len, ino);     /* unindexes first */
-	if (!(block = ext2_buf_get(fs)))
-		return -ENOMEM;
-	if ((r = ext2_bread(fs, pos->pblk, block)) == 0) {
-		if (still_there(fs, block, pos, name, len, ino)) {
-			take_entry(fs, block, pos->off, pos->prev);
-			r = ext2_bwrite(fs, pos->pblk, block);
-		} else {
-			r = 1;
-		}
-	}
-	ext2_free(fs, block);
+	r = edit_at(fs, pos->pblk, remove_change, &a);
 	return r == 1 ? ext2_dir_remove(fs, dino, dir, name, len, ino) : r;
 }
 

@@ -99,6 +99,8 @@ struct ext2_dirwalk {
 	uint32_t prev;                 /* the previous entry's, or EXT2_NO_PREV */
 	struct ext2_dirent *de;
 };
+/* Is the entry at off of a directory block sound (see dir.c)?  => 0 or -EIO. */
+int ext2_dirent_check(struct ext2_fs *fs, const uint8_t *block, uint32_t off);
 /* Where an entry is: its block, its offset, the previous entry's (or EXT2_NO_PREV). */
 struct ext2_dir_pos {
 	uint32_t pblk, off, prev;

@@ -77,13 +77,24 @@ ext2_check_writable(const struct ext2_fs *fs)
 	return (fs->flags & EXT2_FS_RDONLY) ? -EROFS : 0;
 }
 
-int
-ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
+/* May blk be written?  => 0, -EROFS, or -EIO for a block outside the volume. */
+static int
+check_write(struct ext2_fs *fs, uint32_t blk)
 {
 	if (fs->flags & EXT2_FS_RDONLY)
 		return -EROFS;
 	if (!ext2_block_valid(fs, blk))
 		return ext2_corrupt(fs, "block number out of range");
+	return 0;
+}
+
+int
+ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
+{
+	int err = check_write(fs, blk);
+
+	if (err)
+		return err;
 	if (blk == fs->bitmap_blk && buf != fs->bitmap) {
 		fs->bitmap_blk = 0;     /* keep alloc.c's cached bitmap honest */
 		fs->bitmap_dirty = false;
@@ -94,12 +105,12 @@ ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
 int
 ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf)
 {
+	int err;
+
 	if (!fs->io->write_lazy || blk == fs->bitmap_blk)
 		return ext2_bwrite(fs, blk, buf);
-	if (fs->flags & EXT2_FS_RDONLY)
-		return -EROFS;
-	if (!ext2_block_valid(fs, blk))
-		return ext2_corrupt(fs, "block number out of range");
+	if ((err = check_write(fs, blk)))
+		return err;
 	fs->sb_dirty = true;            /* so ext2_sync runs, and its flush writes it */
 	return fs->io->write_lazy(fs->io, blk, buf);
 }

@@ -35,9 +35,9 @@
  * does data write-back before it writes pages, because a block freed from
  * metadata and given to a file must not receive the file's data before
  * the write that drops the old pointer.  File data follows the same rules:
- * write() reserves a block (bitmap written) but leaves the map showing a
- * hole; write-back writes the page, then links the block, then writes the
- * inode with its new size.  fsync, syncfs, sync and unmount end with a
+ * write() reserves a block (its bit set in the cached bitmap) but leaves
+ * the map showing a hole; write-back writes the page, then the bitmap,
+ * then links the block, then writes the inode with its new size.  fsync, syncfs, sync and unmount end with a
  * device cache flush, so what they cover is on stable storage.
  *
  * Write-back.  Dirty pages are written by fsync, sync(2)/syncfs, unmount,
