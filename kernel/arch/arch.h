@@ -61,9 +61,9 @@ static inline void arch_rmb(void) { barrier(); }
 
 /*
  * Message-signalled interrupts: the address and data a PCI device writes to
- * raise `vector` on the boot CPU (arch/x86_64/msi.c).
+ * raise `vector` on CPU `cpu` (arch/x86_64/msi.c).
  */
-void arch_msi_message(int vector, uint64_t *addr, uint32_t *data);
+void arch_msi_message(int vector, unsigned cpu, uint64_t *addr, uint32_t *data);
 
 /* Physical <-> direct-map virtual. */
 static inline void *phys_to_virt(paddr_t pa) { return (void *)(pa + DIRECT_MAP_BASE); }

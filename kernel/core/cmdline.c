@@ -8,7 +8,7 @@ struct cmdline kernel_cmdline;
 /* Words Keel acts on; Linux's where Linux has one, keel.* for Keel's own. */
 static const char *const kernel_words[] = {
 	"console", "root", "rootfstype", "rootflags", "rootwait", "rootdelay", "init", "rdinit",
-	"quiet", "loglevel", "debug", "ro", "rw", "mem", "nosmp", "maxcpus",
+	"quiet", "loglevel", "debug", "ro", "rw", "mem", "nosmp", "maxcpus", "irqaffinity",
 	"panic", "keel.ktest", "keel.sched", "keel.reclaim", "keel.smp",
 	"keel.swap", "keel.lockdep", "keel.bench", "keel.hz", "keel.pcid",
 	"keel.shelltest",

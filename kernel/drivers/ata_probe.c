@@ -170,10 +170,10 @@ route_irq(struct ata_channel *ch, struct pci_dev *pdev, int isa_irq)
 	uint16_t flags;
 
 	if (isa_irq < 0)
-		return pci_irq_setup(pdev, ata_irq, ch, 0) < 0 ? -ENXIO : 0;
+		return pci_irq_setup(pdev, "ata", ata_irq, ch, 0) < 0 ? -ENXIO : 0;
 	int vector = VEC_IRQ_BASE + (int)acpi_isa_irq_to_gsi(&acpi, (uint8_t)isa_irq, &flags);
 
-	irq_set_handler(vector, ata_irq, ch);
+	irq_set_handler(vector, "ata", ata_irq, ch);
 	return ioapic_route_isa((uint8_t)isa_irq, vector) < 0 ? -ENXIO : 0;
 }
 

@@ -76,6 +76,8 @@ struct pci_dev {
 	void *driver_data;                    /* [d] */
 	enum pci_irq_mode irq_mode;           /* [d] */
 	int irq_vector;                       /* [d] */
+	int irq_cpu;                          /* [d] the CPU its messages go to (MSI) */
+	char irq_label[32];                   /* [d] its row in /proc/interrupts */
 	struct list_node node;                /* [pci_lock] on the device list */
 };
 
@@ -123,10 +125,12 @@ void *pci_map_bar(struct pci_dev *d, int bar);
 
 /*
  * Give the function one interrupt: handler fn(tf, data) runs on its vector
- * with interrupts off.  With MSI-X, table entry 0 carries it.  Returns the
- * mode used (> 0), or -errno when there is no way to interrupt.
+ * with interrupts off.  With MSI-X, table entry 0 carries it.  `name` (a
+ * driver's name, e.g. "virtio-blk") labels it in /proc/interrupts.  Returns
+ * the mode used (> 0), or -errno when there is no way to interrupt.
  */
-int pci_irq_setup(struct pci_dev *d, irq_handler_t fn, void *data, unsigned flags);
+int pci_irq_setup(struct pci_dev *d, const char *name, irq_handler_t fn, void *data,
+		  unsigned flags);
 /* Printable name of a mode, for logs. */
 const char *pci_irq_mode_name(enum pci_irq_mode m);
 

@@ -102,7 +102,7 @@ void
 serial_enable_rx_irq(void (*fn)(char c))
 {
 	rx_fn = fn;
-	irq_set_handler(VEC_IRQ_BASE + COM1_IRQ, serial_irq, NULL);
+	irq_set_handler(VEC_IRQ_BASE + COM1_IRQ, "ttyS0", serial_irq, NULL);
 	ioapic_route_isa(COM1_IRQ, VEC_IRQ_BASE + COM1_IRQ);
 	arch_outb(COM1 + REG_IER, IER_RX);
 }

@@ -235,7 +235,7 @@ vblk_probe(struct pci_dev *pdev, const struct pci_id *id)
 		return r;
 	}
 	pci_enable(pdev, PCI_CMD_MEMORY | PCI_CMD_BUS_MASTER);
-	mode = pci_irq_setup(pdev, vblk_irq, vb, PCI_IRQ_ALLOW_MSI);
+	mode = pci_irq_setup(pdev, "virtio-blk", vblk_irq, vb, PCI_IRQ_ALLOW_MSI);
 	if (mode < 0) {
 		kfree(vb);
 		return mode;

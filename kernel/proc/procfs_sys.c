@@ -8,6 +8,8 @@
 #include "proc/proc.h"
 #include "arch/arch.h"
 #include "arch/x86_64/clock.h"
+#include "arch/x86_64/trap.h"
+#include "block/blk.h"
 #include "fs/vfs.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -153,6 +155,33 @@ count_procs(int *running)
 	return n;
 }
 
+/*
+ * One row per interrupt vector that has a handler: the vector, how many
+ * times each CPU took it, and what it is.  A device's row shows which CPU
+ * its interrupts are aimed at (drivers/pci_irq.c).  Linux numbers its rows
+ * by IRQ, Keel by vector; the column layout is the same.
+ */
+static int
+show_interrupts(struct seqbuf *sb, int pid)
+{
+	int r = seq_printf(sb, "     ");
+
+	for (unsigned i = 0; i < ncpus && !r; i++)
+		r = seq_printf(sb, " %10s%-2u", "CPU", i);
+	r = r ? r : seq_printf(sb, "\n");
+	for (int v = 32; v < 256 && !r; v++) {
+		const char *name = irq_name(v);
+
+		if (!name)
+			continue;
+		r = seq_printf(sb, "%4d:", v);
+		for (unsigned i = 0; i < ncpus && !r; i++)
+			r = seq_printf(sb, " %12llu", (unsigned long long)irq_vec_count(i, v));
+		r = r ? r : seq_printf(sb, "   %s\n", name);
+	}
+	return r;
+}
+
 /* "1.00 0.50 0.20 2/31 57": the averages, runnable/all threads, the last pid. */
 static int
 show_loadavg(struct seqbuf *sb, int pid)
@@ -194,8 +223,10 @@ show_stat(struct seqbuf *sb, int pid)
 	struct sched_cpu_stat all = { 0 }, st;
 	unsigned running, blocked;
 	int procs_running, n = count_procs(&procs_running), r;
-	uint64_t ctxt = 0;
+	uint64_t ctxt = 0, intr = 0;
 
+	for (unsigned i = 0; i < ncpus; i++)
+		intr += __atomic_load_n(&cpus[i].irq_count, __ATOMIC_RELAXED);
 	for (unsigned i = 0; i < ncpus && sched_cpu_stat(i, &st) == 0; i++) {
 		all.user_ticks += st.user_ticks;
 		all.nice_ticks += st.nice_ticks;
@@ -212,8 +243,8 @@ show_stat(struct seqbuf *sb, int pid)
 	}
 	sched_count_active(&running, &blocked);
 	if (!r)
-		r = seq_printf(sb, "intr 0\nctxt %llu\nbtime 0\nprocesses %d\n"
-			       "procs_running %u\nprocs_blocked %u\n",
+		r = seq_printf(sb, "intr %llu\nctxt %llu\nbtime 0\nprocesses %d\n"
+			       "procs_running %u\nprocs_blocked %u\n", (unsigned long long)intr,
 			       (unsigned long long)ctxt, n, running, blocked);
 	return r;
 }
@@ -257,9 +288,46 @@ show_filesystems(struct seqbuf *sb, int pid)
 }
 
 static int
+partition_row(struct blkdev *d, void *arg)
+{
+	return seq_printf(arg, "%4u  %7u %10llu %s\n", d->major, d->minor,
+			  (unsigned long long)(blkdev_bytes(d) / 1024), d->name);
+}
+
+/* Every disk and partition, sizes in 1 KiB blocks (what fdisk -l and mount read). */
+static int
 show_partitions(struct seqbuf *sb, int pid)
 {
-	return seq_printf(sb, "major minor  #blocks  name\n\n");
+	int r = seq_printf(sb, "major minor  #blocks  name\n\n");
+
+	return r ? r : blkdev_for_each(partition_row, sb);
+}
+
+/*
+ * Linux's 17-field layout: requests and sectors read and written, requests
+ * in flight, flushes.  Keel counts requests, not the time they take, so the
+ * time fields say 0, and nothing is merged.  A partition's requests are its
+ * disk's (blk_get_stats), so only whole disks get a row.
+ */
+static int
+diskstats_row(struct blkdev *d, void *arg)
+{
+	struct blk_stats st;
+
+	if (d->parent)
+		return 0;
+	blk_get_stats(d, &st);
+	return seq_printf(arg, "%4u %7u %s %llu 0 %llu 0 %llu 0 %llu 0 %u 0 0 0 0 0 0 %llu 0\n",
+			  d->major, d->minor, d->name, (unsigned long long)st.reads,
+			  (unsigned long long)st.sectors_read, (unsigned long long)st.writes,
+			  (unsigned long long)st.sectors_written, st.inflight,
+			  (unsigned long long)st.flushes);
+}
+
+static int
+show_diskstats(struct seqbuf *sb, int pid)
+{
+	return blkdev_for_each(diskstats_row, sb);
 }
 
 /* /proc/sys/vm/drop_caches: free what the caches hold (tests, benchmarks). */
@@ -299,7 +367,9 @@ static const struct procfs_entry sys_dirs[] = {
 
 const struct procfs_entry procfs_sys_entries[] = {
 	{ "cpuinfo", S_IFREG | 0444, .show = show_cpuinfo },
+	{ "diskstats", S_IFREG | 0444, .show = show_diskstats },
 	{ "filesystems", S_IFREG | 0444, .show = show_filesystems },
+	{ "interrupts", S_IFREG | 0444, .show = show_interrupts },
 	{ "loadavg", S_IFREG | 0444, .show = show_loadavg },
 	{ "meminfo", S_IFREG | 0444, .show = show_meminfo },
 	{ "mounts", S_IFREG | 0444, .show = show_mounts },

@@ -427,7 +427,7 @@ sched_init(void)
 	rq_init_this_cpu(NULL);
 	sync_sched_install(&sync_ops);
 	trap_upcalls.preempt = sched_preempt;
-	irq_set_handler(VEC_IPI_RESCHED, resched_ipi, NULL);
+	irq_set_handler(VEC_IPI_RESCHED, "ipi-resched", resched_ipi, NULL);
 	smp_hooks.cpu_start = sched_cpu_start;
 	smp_hooks.cpu_idle = sched_idle_loop;
 }

@@ -9,6 +9,8 @@
 PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export PATH
 mkdir -p /crash || exit 1
+# Where the disk's interrupts went so far (the stage checks irqaffinity=).
+mount -t proc proc /proc && cat /proc/interrupts
 echo "CRASHTEST: running"
 ext2util churn /crash
 echo "CRASHTEST: churn stopped"

@@ -177,6 +177,28 @@ workloads() {
 	check unlink_open_file unlink_open_file
 }
 
+# /proc's view of the disks: their sizes, their request counts and their
+# interrupts, which a write and a sync must move.
+sum_disk_irqs() {	# every virtio-blk row of /proc/interrupts, all CPUs
+	awk '/virtio-blk/ { for (i = 2; i <= NF - 2; i++) s += $i } END { print s + 0 }' /proc/interrupts
+}
+vda_writes() {		# requests and sectors written to vda
+	awk '$3 == "vda" { print $8, $10 }' /proc/diskstats
+}
+proc_disks() {
+	check proc_partitions_sizes sh -c "awk '\$4 == \"vdb\" && \$3 == 3072 { b = 1 }
+		\$4 == \"vda\" { a = 1 } END { exit !(a && b) }' /proc/partitions"
+	w0=$(vda_writes)
+	i0=$(sum_disk_irqs)
+	head -c 65536 /dev/urandom > $W/procdisk && sync
+	w1=$(vda_writes)
+	i1=$(sum_disk_irqs)
+	check proc_diskstats_counts_writes sh -c "[ '${w0% *}' -lt '${w1% *}' ] &&
+		[ '${w1#* }' -ge \$(( ${w0#* } + 128 )) ]"
+	check proc_interrupts_counts_the_disk [ "$i0" -gt 0 -a "$i1" -gt "$i0" ]
+	rm -f $W/procdisk
+}
+
 # The small 1 KiB-block disk: block pieces smaller than a page, errors.
 small_disk() {
 	mkdir -p $S
@@ -223,6 +245,7 @@ damaged_disks() {
 
 phase1() {
 	workloads
+	proc_disks
 	small_disk
 	damaged_disks
 	sync

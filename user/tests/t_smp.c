@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -391,6 +392,73 @@ TEST(smp_proc_stat_per_cpu, "/proc/stat has a cpuN line for every CPU, and every
 			FAIL("cpu%d: %lld ticks, then %lld 100 ms later", c, a, b);
 	}
 	CHECK(proc_stat_cpu_sum(after, (int)n) < 0);    /* and no line for a CPU that is not there */
+}
+
+/*
+ * The sum of every row of /proc/interrupts over ncpu columns, or -1 when
+ * the header does not name exactly ncpu CPUs.  Linux's ERR: and MIS: rows
+ * have one number, not one per CPU; the scan stops at the first word.
+ */
+static long long
+proc_interrupts_sum(const char *text, int ncpu)
+{
+	const char *p = strchr(text, '\n');
+	long long sum = 0;
+	int cols = 0;
+
+	for (const char *q = text; p && q < p; q++)
+		if (!strncmp(q, "CPU", 3) && (q == text || q[-1] == ' '))
+			cols++;
+	if (!p || cols != ncpu)
+		return -1;
+	while (p && *++p) {
+		const char *colon = strchr(p, ':'), *eol = strchr(p, '\n');
+		char *end;
+
+		if (!colon || (eol && colon > eol))
+			return -1;
+		p = colon + 1;
+		for (int c = 0; c < ncpu; c++, p = end) {
+			unsigned long long v = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			sum += (long long)v;
+		}
+		p = strchr(p, '\n');
+	}
+	return sum;
+}
+
+static long long
+proc_stat_intr(void)
+{
+	static char buf[65536];
+	const char *p;
+
+	ut_read_file("/proc/stat", buf, sizeof(buf));
+	p = strstr(buf, "\nintr ");
+	return p ? strtoll(p + 6, NULL, 10) : -1;
+}
+
+TEST(smp_proc_interrupts_per_cpu, "/proc/interrupts has a column per CPU; its counts and /proc/stat's intr grow")
+{
+	static char before[65536], after[65536];
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	long long a, b, ia = proc_stat_intr(), ib;
+
+	ut_read_file("/proc/interrupts", before, sizeof(before));
+	ut_msleep(100);
+	ut_read_file("/proc/interrupts", after, sizeof(after));
+	ib = proc_stat_intr();
+	a = proc_interrupts_sum(before, (int)n);
+	b = proc_interrupts_sum(after, (int)n);
+	if (a < 0 || b < 0)
+		FAIL("/proc/interrupts does not parse with %ld CPU columns: %.200s", n, before);
+	if (b <= a)
+		FAIL("/proc/interrupts: %lld interrupts, then %lld 100 ms later", a, b);
+	if (ia <= 0 || ib <= ia)
+		FAIL("/proc/stat intr: %lld, then %lld 100 ms later", ia, ib);
 }
 
 static double

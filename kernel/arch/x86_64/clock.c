@@ -169,6 +169,6 @@ clock_start_tick(unsigned hz, void (*tick)(bool user))
 {
 	tick_fn = tick;
 	clock_info.tick_hz = hz;
-	irq_set_handler(VEC_TIMER, tick_irq, NULL);
+	irq_set_handler(VEC_TIMER, "lapic-timer", tick_irq, NULL);
 	lapic_timer_periodic(VEC_TIMER, (uint32_t)(clock_info.lapic_hz / hz));
 }

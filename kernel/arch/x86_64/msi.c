@@ -10,10 +10,12 @@
  *   data     vector in bits 0-7; delivery mode fixed (000) in bits 8-10;
  *            bit 15 trigger mode = edge
  *
- * Keel sends every MSI to the boot CPU, the same CPU the I/O APIC routes to.
+ * Which CPU a device's messages go to is the PCI layer's choice
+ * (drivers/pci_irq.c); this file only encodes it.
  */
 #include "arch/arch.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/percpu.h"
 
 #define MSI_ADDR_BASE     0xFEE00000u
 #define MSI_ADDR_DEST(id) ((uint32_t)(id) << 12)
@@ -21,8 +23,10 @@
 #define MSI_DATA_EDGE     (0u << 15)
 
 void
-arch_msi_message(int vector, uint64_t *addr, uint32_t *data)
+arch_msi_message(int vector, unsigned cpu, uint64_t *addr, uint32_t *data)
 {
-	*addr = MSI_ADDR_BASE | MSI_ADDR_DEST(cpus[0].apic_id);
+	if (cpu >= ncpus || !cpus[cpu].online)
+		cpu = 0;
+	*addr = MSI_ADDR_BASE | MSI_ADDR_DEST(cpus[cpu].apic_id);
 	*data = (uint32_t)vector | MSI_DATA_FIXED | MSI_DATA_EDGE;
 }

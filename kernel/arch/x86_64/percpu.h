@@ -50,6 +50,7 @@ struct cpu {
 	struct runqueue *rq;       /* [I] this CPU's run queue */
 	uint64_t ticks;            /* [c] timer interrupts taken */
 	uint64_t irq_count;        /* [c] all interrupts taken */
+	uint64_t vec_count[256];   /* [c] interrupts taken, by vector (/proc/interrupts) */
 
 	struct tss *tss;           /* [I] */
 	uint64_t gdt[9];           /* [I] see gdt.c for the layout */

@@ -37,7 +37,7 @@ call_ipi(struct trap_frame *tf, void *data)
 void
 smp_call_init(void)
 {
-	irq_set_handler(VEC_IPI_CALL, call_ipi, NULL);
+	irq_set_handler(VEC_IPI_CALL, "ipi-call", call_ipi, NULL);
 }
 
 uint64_t

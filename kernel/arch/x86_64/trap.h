@@ -64,8 +64,15 @@ void trap_init(void);
 void trap_cpu_init(void);
 /* Install (or with NULL remove) the handler for exception vector v. */
 trap_handler_t trap_set_handler(int v, trap_handler_t fn);
-/* Install an interrupt handler on vector v (>= 32). */
-void irq_set_handler(int v, irq_handler_t fn, void *data);
+/*
+ * Install an interrupt handler on vector v (>= 32); `name` (a string that
+ * lives as long as the handler) labels the vector in /proc/interrupts.
+ */
+void irq_set_handler(int v, const char *name, irq_handler_t fn, void *data);
+/* The name of vector v's handler, or NULL when it has none. */
+const char *irq_name(int v);
+/* Interrupts that CPU `cpu` has taken on vector v since boot. */
+uint64_t irq_vec_count(unsigned cpu, int v);
 void trap_frame_print(const struct trap_frame *tf);
 const char *trap_name(int vector);
 /* Set the IST index for a vector's gate (used for DF, NMI, MC). */

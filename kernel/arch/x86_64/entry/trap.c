@@ -35,6 +35,7 @@ static trap_handler_t exc_handlers[32];
 static struct {
 	irq_handler_t fn;
 	void *data;
+	const char *name;
 } irq_handlers[256];
 
 static const char *const exc_names[32] = {
@@ -65,10 +66,24 @@ trap_set_handler(int v, trap_handler_t fn)
 }
 
 void
-irq_set_handler(int v, irq_handler_t fn, void *data)
+irq_set_handler(int v, const char *name, irq_handler_t fn, void *data)
 {
 	irq_handlers[v].data = data;
+	irq_handlers[v].name = fn ? name : NULL;
 	irq_handlers[v].fn = fn;
+}
+
+const char *
+irq_name(int v)
+{
+	return v >= 32 && v < 256 && irq_handlers[v].fn ? irq_handlers[v].name : NULL;
+}
+
+/* A racy read of another CPU's counter is fine: it only ever grows. */
+uint64_t
+irq_vec_count(unsigned cpu, int v)
+{
+	return cpu < ncpus && v >= 0 && v < 256 ? __atomic_load_n(&cpus[cpu].vec_count[v], __ATOMIC_RELAXED) : 0;
 }
 
 static void
@@ -167,6 +182,7 @@ interrupt(struct trap_frame *tf)
 	int v = (int)tf->vector;
 
 	c->irq_count++;
+	c->vec_count[v]++;
 	/* A spurious interrupt is not in service: no handler, and no EOI. */
 	if (v == VEC_SPURIOUS)
 		return;
