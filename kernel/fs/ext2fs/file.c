@@ -30,9 +30,12 @@ frame_for_read(struct e2vol *v, struct e2i *e, uint64_t pos, uint64_t *size, int
 	*err = 0;
 	mutex_lock(&v->lock);
 	*size = e->size;
-	if (pos < e->size && !(pg = pcache_find(&e->pc, index)) &&
-	    (pg = e2_page_get(v, e, index, true, err)) && index == e->ra_next)
-		e2_readahead(v, e, index + 1);    /* a miss while reading forward */
+	if (pos < e->size && !(pg = pcache_find(&e->pc, index))) {
+		/* A miss while reading forward: this page and the next ones, in one batch. */
+		if (index == e->ra_next)
+			e2_readahead(v, e, index);
+		pg = e2_page_get(v, e, index, true, err);   /* cached now, unless that failed */
+	}
 	if (pg) {
 		e->ra_next = index + 1;
 		data = pcache_get_data(pg);

@@ -6,11 +6,11 @@
  * disk and a wait for it, and under QEMU (as on a real disk) the cost of a
  * request hardly depends on its size up to tens of kilobytes.  So when a
  * read misses the page that follows the last one read from that file
- * (e->ra_next: the file is being read front to back), the pages after it
- * are filled too, up to E2_RA_PAGES, and a run of them that lies in
- * consecutive disk blocks is read with one request, one segment per
- * block; up to eight such requests are on their way to the disk at once.
- * The next miss comes E2_RA_PAGES pages later.
+ * (e->ra_next: the file is being read front to back), that page and the
+ * ones after it are filled together, up to E2_RA_PAGES, and a run of them
+ * that lies in consecutive disk blocks is read with one request, one
+ * segment per block; up to eight such requests are on their way to the
+ * disk at once.  The next miss comes E2_RA_PAGES pages later.
  *
  * Read-ahead is only an optimization: it stops at the first page already
  * cached, at the end of the file and when memory is short, and a page it
