@@ -79,8 +79,7 @@ inode_disk_bytes(const struct ext2_fs *fs, const struct ext2_inode *in)
  * the inode that used the number before survives.
  */
 static int
-store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy,
-      const struct ext2_deps *deps)
+store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy)
 {
 	uint32_t blk, off;
 	uint8_t *buf;
@@ -95,7 +94,7 @@ store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
 		if (fresh)
 			memset(buf + off, 0, fs->inode_size);
 		memcpy(buf + off, in, inode_disk_bytes(fs, in));
-		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite_after(fs, blk, buf, deps);
+		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite(fs, blk, buf);
 	}
 	ext2_free(fs, buf);
 	return err;
@@ -104,22 +103,7 @@ store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
 int
 ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh)
 {
-	return store(fs, ino, in, fresh, false, NULL);
-}
-
-int
-ext2_inode_store_after(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
-		       const struct ext2_deps *deps)
-{
-	return store(fs, ino, in, fresh, false, deps);
-}
-
-uint32_t
-ext2_inode_block(struct ext2_fs *fs, uint32_t ino)
-{
-	uint32_t blk = 0, off;
-
-	return inode_locate(fs, ino, &blk, &off) ? 0 : blk;
+	return store(fs, ino, in, fresh, false);
 }
 
 /*
@@ -130,7 +114,7 @@ ext2_inode_block(struct ext2_fs *fs, uint32_t ino)
 int
 ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
 {
-	return store(fs, ino, in, false, true, NULL);
+	return store(fs, ino, in, false, true);
 }
 
 int

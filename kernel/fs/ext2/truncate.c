@@ -214,28 +214,14 @@ release_xattr(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	return err;
 }
 
-/* No block pointer at all (an empty file): freeing it frees no block. */
-static bool
-points_nowhere(const struct ext2_fs *fs, const struct ext2_inode *in)
-{
-	if (!ext2_has_blocks(fs, in))
-		return true;
-	for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
-		if (in->i_block[i])
-			return false;
-	return true;
-}
-
 /*
  * Free an inode nobody links to or has open: mark it deleted (i_dtime, so
  * after a crash e2fsck sees a deleted inode, not a live one with no
  * name), free its blocks and its attribute block, and clear its bitmap
- * bit last.  An inode with no blocks is marked with one write, which needs
- * deps on the disk first (NULL: every earlier write).
+ * bit last.
  */
 int
-ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
-		 const struct ext2_deps *deps)
+ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	int err;
 
@@ -245,21 +231,15 @@ ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
 		return -EBUSY;
 	in->i_dtime = ext2_now(fs);
 	/* Each step below writes the inode as it leaves it: no extra write here. */
-	if (!points_nowhere(fs, in)) {
+	if (ext2_has_blocks(fs, in)) {
 		if ((err = ext2_shrink(fs, ino, in, 0)))
 			return err;
-	} else if (!in->i_file_acl && (err = ext2_inode_store_after(fs, ino, in, false, deps))) {
+	} else if (!in->i_file_acl && (err = ext2_inode_store(fs, ino, in, false))) {
 		return err;
 	}
 	if (in->i_file_acl && (err = release_xattr(fs, ino, in)))
 		return err;
 	return ext2_inode_release(fs, ino, EXT2_S_ISDIR(in->i_mode));
-}
-
-int
-ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
-{
-	return ext2_evict_after(fs, ino, in, NULL);
 }
 
 int
