@@ -152,6 +152,17 @@ proc_exit_thread(int status)
 	spin_lock(&proc_tree_lock);
 	proc_thread_unlink_locked(pt);
 	last = p->nthreads == 0;
+	/*
+	 * A thread that leaves others behind lets go of the address space
+	 * here, in the same critical section that makes it no longer count:
+	 * from the moment the lock drops, the last thread may free the page
+	 * tables, and a switch back to this thread (proc_switch loads
+	 * next->mm) must not load them again.  Until mm_activate(NULL)
+	 * below, this CPU's active_mm still names them, so mm_unlazy's IPI
+	 * reaches it.
+	 */
+	if (!last)
+		t->mm = NULL;
 	p->utime_ns += utime;
 	p->stime_ns += stime;
 	if (p->exec_thread && p->nthreads == 1)
@@ -161,7 +172,6 @@ proc_exit_thread(int status)
 		proc_die(p, p->group_exit ? p->group_exit_status : status);
 	else
 		mm_activate(NULL);   /* the others keep the address space */
-	t->mm = NULL;
 	thread_exit(0);
 }
 

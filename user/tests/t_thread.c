@@ -44,7 +44,7 @@ TEST(pthread_create_join, "a thread runs and pthread_join returns its result")
  * kernel panic in about one boot in five: the window is a few
  * instructions wide).
  */
-TEST(pthread_create_join_storm, "300 threads created and joined in a row each return their own value")
+TEST(pthread_create_join_storm, "3000 threads created and joined in a row each return their own value")
 {
 	for (uintptr_t i = 0; i < 3000; i++) {
 		pthread_t t;
@@ -218,6 +218,50 @@ TEST(main_thread_exit_leaves_others, "after the main thread's pthread_exit the o
 		pthread_exit(NULL);
 	}
 	ut_wait_exit(pid, 8);
+}
+
+/* Busy for a while: the exits below land at different moments each round. */
+static void
+spin(unsigned n)
+{
+	for (volatile unsigned i = 0; i < n; i++)
+		;
+}
+
+static void *
+spin_then_exit(void *arg)
+{
+	spin((unsigned)(uintptr_t)arg);
+	syscall(SYS_exit, 0);	/* this thread alone */
+	return NULL;
+}
+
+/*
+ * Threads leaving one by one while the process as a whole ends, on every
+ * CPU at once.  The last one out frees the address space; a thread that
+ * left before it must not take the page tables back if it is switched in
+ * once more on its way out (the kernel would load freed page tables and
+ * the machine would reset).  Even rounds end with exit_group, odd rounds
+ * with the main thread leaving first, so either kind of thread is last.
+ */
+TEST(thread_exits_race_process_exit, "threads exiting while the process exits: 200 rounds, each with the right status")
+{
+	for (unsigned round = 0; round < 200; round++) {
+		pid_t pid = ut_fork();
+
+		if (pid == 0) {
+			pthread_t t;
+
+			for (unsigned i = 0; i < 3; i++)
+				pthread_create(&t, NULL, spin_then_exit,
+					       (void *)(uintptr_t)((round * 7 + i * 13) % 32 * 400));
+			spin(round % 32 * 400);
+			if (round & 1)
+				syscall(SYS_exit, 0);
+			exit(5);
+		}
+		ut_wait_exit(pid, round & 1 ? 0 : 5);
+	}
 }
 
 static volatile pid_t usr1_tid;
