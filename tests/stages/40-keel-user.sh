@@ -16,8 +16,9 @@ ACCEL=$(sh scripts/accel.sh)
 timeout "${KEEL_USER_TIMEOUT:-900}" qemu-system-x86_64 $ACCEL -m 512M -smp 2 -no-reboot \
 	-display none -serial "file:$log" -monitor none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-d guest_errors -D "$BUILD/keel-user.qemu.log" \
 	-kernel "$BUILD/keel32.elf" -initrd "$BUILD/rootfs.cpio" \
-	-append "console=ttyS0 rdinit=/init keel.test=user" </dev/null
+	-append "console=ttyS0 rdinit=/init keel.test=user" </dev/null 2>"$BUILD/keel-user.stderr"
 st=$?
 tr -d '\r' < "$log" | sed -n 's/^\(PASS\|FAIL\) \([^:]*\).*/\1 keel-user\/\2/p' >> "$out"
 if [ $st = 0 ] && grep -aq "KEEL-USERTESTS: PASS" "$log"; then
@@ -25,6 +26,9 @@ if [ $st = 0 ] && grep -aq "KEEL-USERTESTS: PASS" "$log"; then
 else
 	echo "FAIL keel-user/suite (qemu exit $st; see $log)" >> "$out"
 	grep -a -B2 -A25 "panic:" "$log" | head -40
+	# A silent exit 0 is a triple fault (-no-reboot) or QEMU itself dying:
+	# QEMU's own log and stderr tell which.
+	tail -5 "$BUILD/keel-user.qemu.log" "$BUILD/keel-user.stderr" 2>/dev/null
 fi
 
 if TRANSCRIPT=$BUILD/keel-shell.log sh tests/shell/run-qemu.sh "$BUILD/keel32.elf" \
