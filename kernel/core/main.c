@@ -29,6 +29,7 @@
 #include "mm/vm.h"
 #include "arch/smp.h"
 #include "sched/sched.h"
+#include "sched/hung.h"
 #include "proc/proc.h"
 #include "proc/futex.h"
 #include "proc/procfs.h"
@@ -268,5 +269,6 @@ kmain(uint32_t magic, uint32_t info_phys)
 	if (!thread_create_detached(kernel_main_thread, NULL, "kmain"))
 		panic("cannot create the main kernel thread");
 	thread_reaper_start();                 /* frees dead threads */
+	hung_task_start();                     /* names threads stuck asleep */
 	sched_idle_loop();
 }

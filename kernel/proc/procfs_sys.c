@@ -20,6 +20,7 @@
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/loadavg.h"
+#include "sched/hung.h"
 #include "uapi/stat.h"
 #include "mm/kmap.h"
 #include "proc/internal.h"
@@ -340,6 +341,25 @@ drop_caches(const char *text, size_t n)
 	return 0;
 }
 
+/* /proc/sys/kernel/hung_task_timeout_secs: see sched/hung.c.  Root may set it. */
+static int
+show_hung_timeout(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "%u\n", READ_ONCE(hung_task_timeout_s));
+}
+
+static int
+store_hung_timeout(const char *text, size_t n)
+{
+	const char *end;
+	unsigned long long s = kstrtoull(text, &end, 10);
+
+	if (current()->cred->euid != 0 || end == text || s > 86400u * 365)
+		return -1;
+	hung_task_set_timeout((unsigned)s);
+	return 0;
+}
+
 static int
 show_zero(struct seqbuf *sb, int pid)
 {
@@ -357,6 +377,8 @@ static const struct procfs_entry sys_vm[] = {
 };
 static const struct procfs_entry sys_kernel[] = {
 	{ "hostname", S_IFREG | 0444, .show = show_hostname },
+	{ "hung_task_timeout_secs", S_IFREG | 0644, .show = show_hung_timeout,
+	  .store = store_hung_timeout },
 };
 static const struct procfs_entry sys_dirs[] = {
 	{ "kernel", S_IFDIR | 0555, .dir_kind = PROCFS_DIR_TABLE, .sub = sys_kernel,

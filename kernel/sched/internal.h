@@ -79,3 +79,6 @@ void sched_balance(void);
 void check_preempt_locked(struct runqueue *rq);
 /* params.c: a new thread's scheduling parameters, from its creator. */
 void sched_fork_params(struct thread *child, struct thread *parent);
+
+/* fn(t, arg) for every thread, under the thread list's lock: none is freed meanwhile.  fn must not sleep. */
+void thread_for_each(void (*fn)(struct thread *t, void *arg), void *arg);

@@ -69,6 +69,9 @@ struct thread {
 	uint64_t nr_migrations;       /* [r] moves to another CPU's queue */
 	uint64_t utime_ticks;         /* [r] ticks that found it in user mode */
 	uint64_t stime_ticks;         /* [r] ticks that found it in the kernel */
+	uint64_t hung_switches;       /* [all_lock] nr_switches at the hung detector's last look */
+	uint64_t hung_since_ns;       /* [all_lock] when that look first saw this count */
+	bool hung_reported;           /* [all_lock] named on the console for this sleep */
 	struct sync_task sync;        /* sync/'s per-thread state: PI, lock checker */
 
 	void (*fn)(void *);           /* [I] */

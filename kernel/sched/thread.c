@@ -24,7 +24,11 @@
 extern char bsp_stack[], bsp_stack_top[];
 void thread_entry_asm(void);
 
-/* Protects the all-threads list, tid allocation and the dead list.  Leaf. */
+/*
+ * Protects the all-threads list, tid allocation, the dead list and the
+ * hung detector's fields of each thread.  A leaf but for the console lock
+ * (the hung detector prints while it holds it).
+ */
 static struct spinlock all_lock = SPINLOCK_INIT("threads");
 static struct list_node all_threads = LIST_INIT(all_threads);   /* [all_lock] */
 static struct list_node dead_threads = LIST_INIT(dead_threads); /* [all_lock] */
@@ -297,4 +301,13 @@ sched_count_active(unsigned *running, unsigned *blocked)
 	spin_unlock(&all_lock);
 	*running = r;
 	*blocked = b;
+}
+
+void
+thread_for_each(void (*fn)(struct thread *t, void *arg), void *arg)
+{
+	spin_lock(&all_lock);
+	list_for_each(n, &all_threads)
+		fn(list_entry(n, struct thread, all_node), arg);
+	spin_unlock(&all_lock);
 }

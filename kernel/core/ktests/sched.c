@@ -5,6 +5,9 @@
 #include "arch/x86_64/clock.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/hung.h"
+#include "core/panic.h"
+#include "lib/string.h"
 #include "sync/waitqueue.h"
 #include "uapi/errno.h"
 
@@ -131,5 +134,90 @@ KTEST(sched_waitq_timeout, "a wait nobody ends returns -ETIMEDOUT after its time
 	KT_EQ(waitq_sleep(&wq, NULL, 30000000ull, false), -ETIMEDOUT);
 	KT_ASSERT(clock_ns() - t0 >= 30000000ull);
 	KT_ASSERT(!waitq_has_waiters(&wq));
+	return 0;
+}
+
+/* ------------------------------------------------------------ the hung-task detector */
+
+/* A thread that sleeps uninterruptibly until `round` moves, `rounds` times. */
+struct stuck {
+	struct waitq wq;
+	struct spinlock lock;
+	int round, rounds;
+};
+
+static void
+stuck_sleeper(void *arg)
+{
+	struct stuck *s = arg;
+
+	spin_lock(&s->lock);
+	for (int seen = 0; seen < s->rounds; seen++)
+		waitq_wait_event(&s->wq, &s->lock, s->round > seen, false);
+	spin_unlock(&s->lock);
+	thread_exit(0);
+}
+
+static void
+stuck_next_round(struct stuck *s)
+{
+	spin_lock(&s->lock);
+	s->round++;
+	spin_unlock(&s->lock);
+	waitq_wake_all(&s->wq);
+}
+
+static void
+wait_until_asleep(struct thread *t, uint64_t switches_before)
+{
+	while (READ_ONCE(t->nr_switches) == switches_before || READ_ONCE(t->state) != T_BLOCKED ||
+	       READ_ONCE(t->on_cpu))
+		sched_yield();
+}
+
+/* Does any of t's frames lie in fn? */
+static bool
+backtrace_has(const struct thread *t, const char *fn)
+{
+	uint64_t ret[16], off;
+	unsigned n = hung_backtrace(t, ret, 16);
+
+	for (unsigned i = 0; i < n; i++) {
+		const char *name = ksym_lookup(ret[i] - 1, &off);
+
+		if (name && !strcmp(name, fn))
+			return true;
+	}
+	return false;
+}
+
+KTEST(sched_hung_task_named_once,
+      "a thread asleep uninterruptibly past the timeout is reported once, with its frames; one that woke in between is not")
+{
+	static struct stuck s;
+	struct thread *t;
+	uint64_t now, sw;
+
+	waitq_init(&s.wq);
+	spin_init(&s.lock, "kt-stuck");
+	s.round = 0;
+	s.rounds = 2;
+	t = thread_prepare(stuck_sleeper, &s, "kt-stuck", false);
+	KT_ASSERT(t != NULL);
+	sw = t->nr_switches;
+	thread_start_running(t);
+	wait_until_asleep(t, sw);
+	KT_ASSERT(backtrace_has(t, "stuck_sleeper"));
+	now = time_ns();
+	KT_ASSERT(!hung_judge(t, now, 5 * SEC));                /* first look: the count noted */
+	sw = READ_ONCE(t->nr_switches);
+	stuck_next_round(&s);                                   /* it wakes and sleeps again */
+	wait_until_asleep(t, sw);
+	KT_ASSERT(!hung_judge(t, now + 100 * SEC, 5 * SEC));    /* it ran in between: a new sleep */
+	KT_ASSERT(!hung_judge(t, now + 104 * SEC, 5 * SEC));    /* not long enough yet */
+	KT_ASSERT(hung_judge(t, now + 105 * SEC, 5 * SEC));     /* now: reported */
+	KT_ASSERT(!hung_judge(t, now + 500 * SEC, 5 * SEC));    /* and only once */
+	stuck_next_round(&s);
+	KT_EQ(thread_join(t), 0);
 	return 0;
 }

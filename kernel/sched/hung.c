@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The hung-task detector: a kernel thread that looks, every few seconds,
+ * for threads of processes stuck in an uninterruptible sleep, and puts each
+ * one's name and kernel backtrace on the console, once.
+ *
+ * Why.  An uninterruptible sleep waits for something the kernel promised
+ * will happen: a disk write to finish, a lock to be released.  If the
+ * promise is broken, the thread sleeps forever, no signal can free it, and
+ * from outside the machine merely goes quiet.  One console line naming the
+ * thread and the functions it sleeps in turns that silence into a bug
+ * report.  Linux's khungtaskd does the same, with the same knob:
+ * /proc/sys/kernel/hung_task_timeout_secs, 120 seconds by default, 0 to
+ * stop looking.
+ *
+ * How.  A thread that is T_BLOCKED at two looks at least the timeout
+ * apart, and was not switched in between (its nr_switches did not move),
+ * has slept that long.  Kernel threads that wait for work (the reaper, the
+ * flusher) sleep the same way while they have nothing to do, so only
+ * threads of processes are judged, as Linux leaves out its idle kernel
+ * threads.  A blocked thread's registers are on its own stack, where
+ * context_switch left them, rbp and the return address among them, so its
+ * frame-pointer chain can be walked from there, staying inside its stack.
+ * The looks run under the thread list's lock, so no thread is freed while
+ * it is being read.
+ */
+#include "sched/internal.h"
+#include "sched/hung.h"
+#include "core/panic.h"
+#include "core/printk.h"
+#include "sched/timer.h"
+#include "sync/waitqueue.h"
+
+#define NS_PER_SEC 1000000000ull
+
+unsigned hung_task_timeout_s = 120;
+
+/*
+ * The detector sleeps here; setting the timeout wakes it to look again.  A
+ * wake-up that comes just before it sleeps is lost, and costs only a wait
+ * for the next look.
+ */
+static struct waitq hung_wq = WAITQ_INIT(hung_wq);
+
+/* context_switch's frame: r15 r14 r13 r12 rbx rbp, then the return address. */
+#define SWITCH_FRAME_RBP 5
+#define SWITCH_FRAME_RET 6
+
+static bool
+on_stack(const struct thread *t, uint64_t addr, uint64_t len)
+{
+	uint64_t lo = (uint64_t)t->kstack;
+
+	return addr >= lo && addr + len <= t->kstack_top && addr + len > addr && (addr & 7) == 0;
+}
+
+unsigned
+hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max)
+{
+	uint64_t sp = READ_ONCE(t->ksp), rbp;
+	unsigned n = 0;
+
+	if (READ_ONCE(t->on_cpu) || max == 0 || !on_stack(t, sp, 8 * (SWITCH_FRAME_RET + 1)))
+		return 0;
+	ret[n++] = ((const uint64_t *)sp)[SWITCH_FRAME_RET];
+	rbp = ((const uint64_t *)sp)[SWITCH_FRAME_RBP];
+	while (n < max && on_stack(t, rbp, 16)) {
+		uint64_t next = ((const uint64_t *)rbp)[0];
+
+		if (!(ret[n] = ((const uint64_t *)rbp)[1]))
+			break;
+		n++;
+		if (next <= rbp)
+			break;          /* frames must move up the stack */
+		rbp = next;
+	}
+	return n;
+}
+
+static void
+report(const struct thread *t, uint64_t slept_ns)
+{
+	uint64_t ret[16];
+	unsigned n = hung_backtrace(t, ret, 16);
+
+	printk(KERN_ERR "INFO: task %s:%d blocked for more than %llu seconds\n", t->name, t->tid,
+	       (unsigned long long)(slept_ns / NS_PER_SEC));
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = 0;
+		const char *name = ksym_lookup(ret[i] - 1, &off);
+
+		printk(KERN_ERR "  [<%016llx>] %s+0x%llx\n", (unsigned long long)ret[i],
+		       name ? name : "?", (unsigned long long)off + 1);
+	}
+}
+
+bool
+hung_judge(struct thread *t, uint64_t now_ns, uint64_t timeout_ns)
+{
+	uint64_t switches = READ_ONCE(t->nr_switches);
+
+	if (READ_ONCE(t->state) != T_BLOCKED || switches != t->hung_switches) {
+		t->hung_switches = switches;
+		t->hung_since_ns = now_ns;
+		t->hung_reported = false;
+		return false;
+	}
+	if (t->hung_reported || now_ns - t->hung_since_ns < timeout_ns)
+		return false;
+	t->hung_reported = true;
+	report(t, now_ns - t->hung_since_ns);
+	return true;
+}
+
+struct look {
+	uint64_t now_ns, timeout_ns;
+};
+
+static void
+judge_process_thread(struct thread *t, void *arg)
+{
+	const struct look *l = arg;
+
+	if (t->proc)
+		hung_judge(t, l->now_ns, l->timeout_ns);
+}
+
+/* Look often enough that a stuck thread is named soon after the timeout. */
+static uint64_t
+look_interval_ns(unsigned timeout_s)
+{
+	if (timeout_s == 0)
+		return 10 * NS_PER_SEC;         /* off: only a change of the knob matters */
+	return (timeout_s < 4 ? 1 : MIN(timeout_s / 4, 30u)) * NS_PER_SEC;
+}
+
+static void
+detector(void *unused)
+{
+	for (;;) {
+		unsigned timeout_s = READ_ONCE(hung_task_timeout_s);
+
+		waitq_sleep(&hung_wq, NULL, look_interval_ns(timeout_s), false);
+		timeout_s = READ_ONCE(hung_task_timeout_s);
+		if (timeout_s) {
+			struct look l = { time_ns(), timeout_s * NS_PER_SEC };
+
+			thread_for_each(judge_process_thread, &l);
+		}
+	}
+}
+
+void
+hung_task_set_timeout(unsigned seconds)
+{
+	WRITE_ONCE(hung_task_timeout_s, seconds);
+	waitq_wake_all(&hung_wq);
+}
+
+void
+hung_task_start(void)
+{
+	if (!thread_create_detached(detector, NULL, "khungtaskd"))
+		pr_warn("hung: cannot start the detector; stuck threads will go unreported\n");
+}
