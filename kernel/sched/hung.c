@@ -1,28 +1,33 @@
 // SPDX-License-Identifier: MIT
 /*
+ * Two watches for a kernel that has stopped making progress, so that a
+ * machine that merely goes quiet says who is stuck and where.
+ *
  * The hung-task detector: a kernel thread that looks, every few seconds,
  * for threads of processes stuck in an uninterruptible sleep, and puts each
- * one's name and kernel backtrace on the console, once.
+ * one's name and kernel backtrace on the console, once.  An uninterruptible
+ * sleep waits for something the kernel promised will happen: a disk write
+ * to finish, a lock to be released.  If the promise is broken, the thread
+ * sleeps forever and no signal can free it.  Linux's khungtaskd does the
+ * same, with the same knob: /proc/sys/kernel/hung_task_timeout_secs, 120
+ * seconds by default, 0 to stop looking.  A thread that is T_BLOCKED at two
+ * looks at least the timeout apart, and was not switched in between (its
+ * nr_switches did not move), has slept that long.  Kernel threads that
+ * wait for work (the reaper, the flusher) sleep the same way while they
+ * have nothing to do, so only threads of processes are judged, as Linux
+ * leaves out its idle kernel threads.  A blocked thread's registers are on
+ * its own stack, where context_switch left them, rbp and the return
+ * address among them, so its frame-pointer chain can be walked from there,
+ * staying inside its stack.  The looks run under the thread list's lock,
+ * so no thread is freed while it is being read.
  *
- * Why.  An uninterruptible sleep waits for something the kernel promised
- * will happen: a disk write to finish, a lock to be released.  If the
- * promise is broken, the thread sleeps forever, no signal can free it, and
- * from outside the machine merely goes quiet.  One console line naming the
- * thread and the functions it sleeps in turns that silence into a bug
- * report.  Linux's khungtaskd does the same, with the same knob:
- * /proc/sys/kernel/hung_task_timeout_secs, 120 seconds by default, 0 to
- * stop looking.
- *
- * How.  A thread that is T_BLOCKED at two looks at least the timeout
- * apart, and was not switched in between (its nr_switches did not move),
- * has slept that long.  Kernel threads that wait for work (the reaper, the
- * flusher) sleep the same way while they have nothing to do, so only
- * threads of processes are judged, as Linux leaves out its idle kernel
- * threads.  A blocked thread's registers are on its own stack, where
- * context_switch left them, rbp and the return address among them, so its
- * frame-pointer chain can be walked from there, staying inside its stack.
- * The looks run under the thread list's lock, so no thread is freed while
- * it is being read.
+ * The soft-lockup watch: the tick checks the CPU it interrupts.  The same
+ * thread, found in kernel mode by every tick for 20 seconds without once
+ * being switched out, is looping where it should not (with interrupts on,
+ * or the tick would not come: a loop with them off needs an NMI watchdog,
+ * which Keel does not have).  Linux prints "BUG: soft lockup" after the
+ * same 20 seconds; Keel prints that, the place the tick found, and the
+ * frames above it.
  */
 #include "sched/internal.h"
 #include "sched/hung.h"
@@ -54,16 +59,10 @@ on_stack(const struct thread *t, uint64_t addr, uint64_t len)
 	return addr >= lo && addr + len <= t->kstack_top && addr + len > addr && (addr & 7) == 0;
 }
 
-unsigned
-hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max)
+/* Return addresses up the frame-pointer chain from rbp, inside t's stack. */
+static unsigned
+walk_frames(const struct thread *t, uint64_t rbp, uint64_t *ret, unsigned n, unsigned max)
 {
-	uint64_t sp = READ_ONCE(t->ksp), rbp;
-	unsigned n = 0;
-
-	if (READ_ONCE(t->on_cpu) || max == 0 || !on_stack(t, sp, 8 * (SWITCH_FRAME_RET + 1)))
-		return 0;
-	ret[n++] = ((const uint64_t *)sp)[SWITCH_FRAME_RET];
-	rbp = ((const uint64_t *)sp)[SWITCH_FRAME_RBP];
 	while (n < max && on_stack(t, rbp, 16)) {
 		uint64_t next = ((const uint64_t *)rbp)[0];
 
@@ -77,6 +76,30 @@ hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max)
 	return n;
 }
 
+unsigned
+hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max)
+{
+	uint64_t sp = READ_ONCE(t->ksp);
+
+	if (READ_ONCE(t->on_cpu) || max == 0 || !on_stack(t, sp, 8 * (SWITCH_FRAME_RET + 1)))
+		return 0;
+	ret[0] = ((const uint64_t *)sp)[SWITCH_FRAME_RET];
+	return walk_frames(t, ((const uint64_t *)sp)[SWITCH_FRAME_RBP], ret, 1, max);
+}
+
+/* One line per frame; each address names the call it returns from. */
+static void
+print_frames(const uint64_t *ret, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t off = 0;
+		const char *name = ksym_lookup(ret[i] - 1, &off);
+
+		printk(KERN_ERR "  [<%016llx>] %s+0x%llx\n", (unsigned long long)ret[i],
+		       name ? name : "?", (unsigned long long)off + 1);
+	}
+}
+
 static void
 report(const struct thread *t, uint64_t slept_ns)
 {
@@ -85,13 +108,7 @@ report(const struct thread *t, uint64_t slept_ns)
 
 	printk(KERN_ERR "INFO: task %s:%d blocked for more than %llu seconds\n", t->name, t->tid,
 	       (unsigned long long)(slept_ns / NS_PER_SEC));
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t off = 0;
-		const char *name = ksym_lookup(ret[i] - 1, &off);
-
-		printk(KERN_ERR "  [<%016llx>] %s+0x%llx\n", (unsigned long long)ret[i],
-		       name ? name : "?", (unsigned long long)off + 1);
-	}
+	print_frames(ret, n);
 }
 
 bool
@@ -162,4 +179,46 @@ hung_task_start(void)
 {
 	if (!thread_create_detached(detector, NULL, "khungtaskd"))
 		pr_warn("hung: cannot start the detector; stuck threads will go unreported\n");
+}
+
+/* ------------------------------------------------------------ soft lockups */
+
+#define SOFTLOCKUP_NS (20 * NS_PER_SEC)
+
+static struct lockup_watch watches[CPU_MAX];   /* [c] each CPU's tick, its own */
+
+bool
+softlockup_judge(struct lockup_watch *w, struct thread *t, bool in_kernel, uint64_t now_ns,
+		 uint64_t thresh_ns)
+{
+	uint64_t switches = READ_ONCE(t->nr_switches);
+
+	if (!in_kernel || t != w->t || switches != w->switches) {
+		*w = (struct lockup_watch){ t, switches, now_ns, false };
+		return false;
+	}
+	if (w->reported || now_ns - w->since_ns < thresh_ns)
+		return false;
+	w->reported = true;
+	return true;
+}
+
+void
+softlockup_tick(bool user, uint64_t pc, uint64_t fp)
+{
+	struct cpu *c = this_cpu();
+	struct thread *t = c->current;
+	struct lockup_watch *w = &watches[c->id];
+	uint64_t ret[16], off = 0;
+	const char *name;
+	unsigned n;
+
+	if (!softlockup_judge(w, t, !user && t != c->idle, time_ns(), SOFTLOCKUP_NS))
+		return;
+	name = ksym_lookup(pc, &off);
+	printk(KERN_ERR "BUG: soft lockup - CPU#%u stuck for %llus! [%s:%d] at %s+0x%llx\n", c->id,
+	       (unsigned long long)((time_ns() - w->since_ns) / NS_PER_SEC), t->name, t->tid,
+	       name ? name : "?", (unsigned long long)off);
+	n = walk_frames(t, fp, ret, 0, 16);
+	print_frames(ret, n);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hung-task detector (hung.c): threads of processes that sleep
- * uninterruptibly for longer than hung_task_timeout_s are named on the
+ * Watches for a stuck kernel (hung.c): threads of processes that sleep
+ * uninterruptibly for longer than hung_task_timeout_s, and CPUs that run
+ * one thread in the kernel for 20 s without a switch, are named on the
  * console with their kernel backtrace, once.
  */
 #pragma once
@@ -22,3 +23,17 @@ bool hung_judge(struct thread *t, uint64_t now_ns, uint64_t timeout_ns);
 
 /* The return addresses of switched-out t's kernel frames, innermost first. */
 unsigned hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max);
+
+/* One CPU's soft-lockup watch: the thread its ticks keep finding busy in the kernel. */
+struct lockup_watch {
+	struct thread *t;
+	uint64_t switches;        /* t's nr_switches when the watch began */
+	uint64_t since_ns;
+	bool reported;
+};
+
+/* The tick's part (interrupt context): where it found this CPU. */
+void softlockup_tick(bool user, uint64_t pc, uint64_t fp);
+/* One tick's look.  => true when t has been busy in the kernel for thresh_ns (once). */
+bool softlockup_judge(struct lockup_watch *w, struct thread *t, bool in_kernel, uint64_t now_ns,
+		      uint64_t thresh_ns);

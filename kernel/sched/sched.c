@@ -33,6 +33,7 @@
  */
 #include "sched/sched.h"
 #include "sched/internal.h"
+#include "sched/hung.h"
 #include "sched/timer.h"
 #include "arch/arch.h"
 #include "arch/smp.h"
@@ -352,13 +353,14 @@ sched_tick(bool user)
 
 /* The tick also samples where the time goes: user or kernel mode. */
 static void
-tick(bool user)
+tick(bool user, uint64_t pc, uint64_t fp)
 {
 	struct thread *t = this_cpu()->current;
 
 	if (sched_hooks.tick && t->proc)
 		sched_hooks.tick(t, user);
 	sched_tick(user);
+	softlockup_tick(user, pc, fp);
 }
 
 uint64_t

@@ -36,7 +36,7 @@
 struct clock_info clock_info;
 static uint64_t tsc_at_boot;
 static uint64_t ns_mult;          /* ns = (tsc * ns_mult) >> 32 */
-static void (*tick_fn)(bool user);
+static void (*tick_fn)(bool user, uint64_t pc, uint64_t fp);
 static volatile uint64_t *hpet;
 
 static uint64_t hpet_read(uint64_t reg) { return hpet[reg / 8]; }
@@ -161,11 +161,11 @@ static void
 tick_irq(struct trap_frame *tf, void *data)
 {
 	if (tick_fn)
-		tick_fn(trap_from_user(tf));
+		tick_fn(trap_from_user(tf), tf->rip, tf->rbp);
 }
 
 void
-clock_start_tick(unsigned hz, void (*tick)(bool user))
+clock_start_tick(unsigned hz, void (*tick)(bool user, uint64_t pc, uint64_t fp))
 {
 	tick_fn = tick;
 	clock_info.tick_hz = hz;

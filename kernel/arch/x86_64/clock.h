@@ -29,6 +29,7 @@ uint64_t clock_ns(void);
  * Start the periodic tick on this CPU: tick() runs hz times a second, told
  * whether the interrupt came from user mode (for time accounting).
  */
-void clock_start_tick(unsigned hz, void (*tick)(bool user));
+/* tick(user, pc, fp): where the tick found the CPU (its pc and frame pointer). */
+void clock_start_tick(unsigned hz, void (*tick)(bool user, uint64_t pc, uint64_t fp));
 /* Busy-wait (for drivers that need a delay before the scheduler runs). */
 void clock_udelay(uint64_t us);

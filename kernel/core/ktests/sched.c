@@ -221,3 +221,25 @@ KTEST(sched_hung_task_named_once,
 	KT_EQ(thread_join(t), 0);
 	return 0;
 }
+
+KTEST(sched_softlockup_judged_by_ticks,
+      "ticks finding one thread busy in the kernel for the threshold report it once; a switch, user mode or idle resets the watch")
+{
+	struct lockup_watch w = { 0 };
+	struct thread *me = current(), *idle = this_cpu()->idle;
+	uint64_t t0 = time_ns(), sw = me->nr_switches;
+
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0, 20 * SEC));           /* the watch begins */
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 19 * SEC, 20 * SEC));
+	KT_ASSERT(softlockup_judge(&w, me, true, t0 + 20 * SEC, 20 * SEC)); /* stuck: reported */
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 90 * SEC, 20 * SEC)); /* once */
+	KT_ASSERT(!softlockup_judge(&w, me, false, t0 + 91 * SEC, 20 * SEC)); /* user mode: reset */
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 100 * SEC, 20 * SEC));
+	KT_ASSERT(!softlockup_judge(&w, idle, true, t0 + 130 * SEC, 20 * SEC)); /* another thread */
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 140 * SEC, 20 * SEC));
+	while (READ_ONCE(me->nr_switches) == sw)
+		sched_yield();                                              /* switched out and back */
+	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 170 * SEC, 20 * SEC));
+	KT_ASSERT(softlockup_judge(&w, me, true, t0 + 190 * SEC, 20 * SEC));
+	return 0;
+}
