@@ -237,8 +237,8 @@ KTEST(sched_softlockup_judged_by_ticks,
 	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 100 * SEC, 20 * SEC));
 	KT_ASSERT(!softlockup_judge(&w, idle, true, t0 + 130 * SEC, 20 * SEC)); /* another thread */
 	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 140 * SEC, 20 * SEC));
-	while (READ_ONCE(me->nr_switches) == sw)
-		sched_yield();                                              /* switched out and back */
+	sched_sleep_ns(1000000, false);                                 /* switched out and back */
+	KT_ASSERT(READ_ONCE(me->nr_switches) != sw);
 	KT_ASSERT(!softlockup_judge(&w, me, true, t0 + 170 * SEC, 20 * SEC));
 	KT_ASSERT(softlockup_judge(&w, me, true, t0 + 190 * SEC, 20 * SEC));
 	return 0;
