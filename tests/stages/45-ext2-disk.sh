@@ -44,7 +44,8 @@ boot() {	# boot PHASE: one boot; its log is $dir/bootPHASE.log
 		-display none -serial "file:$log" -monitor none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$BUILD/keel32.elf" \
 		-append "console=ttyS0 root=/dev/vda init=/ext2test.sh ext2phase=$1" \
-		$drives </dev/null
+		-d guest_errors -D "$dir/boot$1.qemu.log" \
+		$drives </dev/null 2>"$dir/boot$1.stderr"
 	st=$?
 	tr -d '\r' < "$log" | sed -n "s/^\(PASS\|FAIL\) ext2\/\(.*\)/\1 ext2-disk\/boot$1-\2/p" >> "$out"
 	if [ $st = 0 ] && grep -aq "EXT2TEST: DONE" "$log" && ! grep -aq "panic" "$log"; then
@@ -52,6 +53,9 @@ boot() {	# boot PHASE: one boot; its log is $dir/bootPHASE.log
 	else
 		fail "boot$1-ran-to-the-end" "qemu exit $st; see $log"
 		grep -a -A25 "panic" "$log" | head -30
+		# A stuck kernel names itself (sched/hung.c); QEMU says if it reset or died.
+		grep -a -A12 "INFO: task\|BUG: soft lockup" "$log" | head -40
+		tail -5 "$dir/boot$1.qemu.log" "$dir/boot$1.stderr" 2>/dev/null
 	fi
 	# A program killed by a fault is a kernel bug here: show the kernel's line about it.
 	grep -a "segfault at\|fatal fault at" "$log" | head -5
