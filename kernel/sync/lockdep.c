@@ -278,16 +278,18 @@ needs_work(struct lockdep_held **stacks, uint16_t cls)
 	return false;
 }
 
-/* Check cls against everything held, record the edges.  => interrupts off */
-static void
-check(uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
+/*
+ * check()'s slow path, for an acquisition that may add an edge: record the
+ * edges under graph_lock, then report.  Kept out of line: its report is
+ * half a kilobyte to clear, and the fast path (nothing new) runs on every
+ * acquisition.
+ */
+static __attribute__((noinline)) void
+record_edges(struct lockdep_held **stacks, uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
 {
-	struct lockdep_held *stacks[2] = { &cpu_held[this_cpu()->id], thread_stack() };
 	struct ld_report r = { 0 };
 	bool bad = false;
 
-	if (!needs_work(stacks, cls))
-		return;
 	graph_acquire();
 	for (int s = 0; s < 2; s++) {
 		for (unsigned i = 0; stacks[s] && i < stacks[s]->n && i < LOCKDEP_HELD_MAX; i++) {
@@ -308,6 +310,16 @@ check(uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
 	graph_release();
 	if (bad)
 		report(&r);
+}
+
+/* Check cls against everything held, record the edges.  => interrupts off */
+static void
+check(uint16_t cls, uint8_t rank, const uint8_t *held_ranks)
+{
+	struct lockdep_held *stacks[2] = { &cpu_held[this_cpu()->id], thread_stack() };
+
+	if (needs_work(stacks, cls))
+		record_edges(stacks, cls, rank, held_ranks);
 }
 
 static uint8_t cpu_ranks[CPU_MAX][LOCKDEP_HELD_MAX];
