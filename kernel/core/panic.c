@@ -47,6 +47,28 @@ kernel_stack_addr(uint64_t a)
 	return a >= DIRECT_MAP_BASE && (a & 7) == 0;
 }
 
+unsigned
+backtrace_collect(uint64_t rbp, uint64_t lo, uint64_t hi, uint64_t *ret, unsigned max)
+{
+	unsigned n = 0;
+
+	while (n < max && rbp >= lo && hi >= 16 && rbp <= hi - 16 && (rbp & 7) == 0) {
+		uint64_t next = ((const uint64_t *)rbp)[0];
+
+		if (!(ret[n] = ((const uint64_t *)rbp)[1]))
+			break;
+		n++;
+		if (next <= rbp)
+			break;          /* frames must move up the stack */
+		rbp = next;
+	}
+	return n;
+}
+
+/*
+ * Printed frame by frame rather than collected first: on a damaged stack
+ * the frames before the bad one still reach the console.
+ */
 void
 backtrace_print(uint64_t rbp)
 {

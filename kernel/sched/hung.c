@@ -51,40 +51,23 @@ static struct waitq hung_wq = WAITQ_INIT(hung_wq);
 #define SWITCH_FRAME_RBP 5
 #define SWITCH_FRAME_RET 6
 
-static bool
-on_stack(const struct thread *t, uint64_t addr, uint64_t len)
-{
-	uint64_t lo = (uint64_t)t->kstack;
-
-	return addr >= lo && addr + len <= t->kstack_top && addr + len > addr && (addr & 7) == 0;
-}
-
-/* Return addresses up the frame-pointer chain from rbp, inside t's stack. */
+/* t's frames, read only inside its own stack. */
 static unsigned
-walk_frames(const struct thread *t, uint64_t rbp, uint64_t *ret, unsigned n, unsigned max)
+stack_frames(const struct thread *t, uint64_t rbp, uint64_t *ret, unsigned max)
 {
-	while (n < max && on_stack(t, rbp, 16)) {
-		uint64_t next = ((const uint64_t *)rbp)[0];
-
-		if (!(ret[n] = ((const uint64_t *)rbp)[1]))
-			break;
-		n++;
-		if (next <= rbp)
-			break;          /* frames must move up the stack */
-		rbp = next;
-	}
-	return n;
+	return backtrace_collect(rbp, (uint64_t)t->kstack, t->kstack_top, ret, max);
 }
 
 unsigned
 hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max)
 {
-	uint64_t sp = READ_ONCE(t->ksp);
+	uint64_t sp = READ_ONCE(t->ksp), lo = (uint64_t)t->kstack;
 
-	if (READ_ONCE(t->on_cpu) || max == 0 || !on_stack(t, sp, 8 * (SWITCH_FRAME_RET + 1)))
+	if (READ_ONCE(t->on_cpu) || max == 0 || (sp & 7) || sp < lo ||
+	    sp + 8 * (SWITCH_FRAME_RET + 1) > t->kstack_top)
 		return 0;
 	ret[0] = ((const uint64_t *)sp)[SWITCH_FRAME_RET];
-	return walk_frames(t, ((const uint64_t *)sp)[SWITCH_FRAME_RBP], ret, 1, max);
+	return 1 + stack_frames(t, ((const uint64_t *)sp)[SWITCH_FRAME_RBP], ret + 1, max - 1);
 }
 
 /* One line per frame; each address names the call it returns from. */
@@ -219,6 +202,6 @@ softlockup_tick(bool user, uint64_t pc, uint64_t fp)
 	printk(KERN_ERR "BUG: soft lockup - CPU#%u stuck for %llus! [%s:%d] at %s+0x%llx\n", c->id,
 	       (unsigned long long)((time_ns() - w->since_ns) / NS_PER_SEC), t->name, t->tid,
 	       name ? name : "?", (unsigned long long)off);
-	n = walk_frames(t, fp, ret, 0, 16);
+	n = stack_frames(t, fp, ret, 16);
 	print_frames(ret, n);
 }

@@ -116,18 +116,11 @@ class_of(uint16_t *cache, const char *name, bool sleeping)
 static void
 capture_frames(uint64_t *out)
 {
-	uint64_t rbp = arch_frame_pointer();
+	unsigned n = backtrace_collect(arch_frame_pointer(), DIRECT_MAP_BASE, UINT64_MAX, out,
+				       LD_FRAMES);
 
-	for (int i = 0; i < LD_FRAMES; i++) {
-		out[i] = 0;
-		if (rbp < DIRECT_MAP_BASE || (rbp & 7))
-			continue;
-		out[i] = ((uint64_t *)rbp)[1];
-		if (((uint64_t *)rbp)[0] <= rbp)
-			rbp = 0;
-		else
-			rbp = ((uint64_t *)rbp)[0];
-	}
+	while (n < LD_FRAMES)
+		out[n++] = 0;           /* print_frames stops at the first 0 */
 }
 
 static const struct ld_edge *
