@@ -14,6 +14,10 @@
 #	BENCH_TIMEOUT=600	seconds one boot may take in all
 #	BENCH_START_TIMEOUT=90	seconds to reach init's first line
 #	BENCH_SMOKE=1		run osbench --smoke (checks the harness, not speed)
+#	BENCH_ONLY=PREFIX	only the metrics whose names start with PREFIX
+#	BENCH_ICOUNT=1		-icount shift=0: guest instructions are the clock, so
+#				two Keel builds compare without the host's noise
+#				(processor work only; use with BENCH_KERNELS=keel)
 #	KEEL_IMAGE=FILE		the Keel kernel to boot ($BUILD/keel32.elf)
 #
 # The boots alternate, Linux then Keel, run after run, so a change in the
@@ -40,6 +44,8 @@ QEMU_FLAGS="-m 512M -smp 2 -cpu max,la57=off -accel tcg -no-reboot \
 -device isa-debug-exit,iobase=0xf4,iosize=0x04"
 APPEND="console=ttyS0 rdinit=/init quiet"
 [ -n "${BENCH_SMOKE:-}" ] && APPEND="$APPEND bench_mode=smoke"
+[ -n "${BENCH_ONLY:-}" ] && APPEND="$APPEND bench_only=$BENCH_ONLY"
+[ -n "${BENCH_ICOUNT:-}" ] && QEMU_FLAGS="$QEMU_FLAGS -icount shift=0"
 
 # Stamp serial lines (see bench/linestamp.c), watch for init's first line,
 # and allow 30 s for powering off after init's last.

@@ -8,7 +8,8 @@
 #                   Linux kernel package into cache/linux/
 #
 # Settings for `make bench`: BENCH_RUNS=3, BENCH_KERNELS="linux keel",
-# BENCH_SMOKE=1 (quick harness check), BENCH_TIMEOUT, BENCH_START_TIMEOUT.
+# BENCH_SMOKE=1 (quick harness check), BENCH_TIMEOUT, BENCH_START_TIMEOUT,
+# BENCH_ONLY=PREFIX (some metrics), BENCH_ICOUNT=1 (instructions as the clock).
 
 OSBENCH        := $(BUILD)/bench/osbench
 OSBENCH_SRCS   := $(sort $(wildcard bench/osbench/*.c))

@@ -71,11 +71,11 @@ TEST(create_mkdir_mknod_symlink_as_debugfs_sees_them)
 {
 	struct eh_disk d;
 	struct ext2_fs *fs = fresh(&d, "ops-create.img", 1024);
-	struct ext2_new chr = { EXT2_S_IFCHR | 0620, 0, 5, 4, 64 };
-	struct ext2_new blk = { EXT2_S_IFBLK | 0660, 0, 6, 300, 70000 };
-	struct ext2_new fifo = { EXT2_S_IFIFO | 0644, 0, 0, 0, 0 };
-	struct ext2_new sock = { EXT2_S_IFSOCK | 0755, 0, 0, 0, 0 };
-	struct ext2_new lnk = { 0, 1000, 100, 0, 0 };
+	struct ext2_new chr = { EXT2_S_IFCHR | 0620, 0, 5, 4, 64, NULL };
+	struct ext2_new blk = { EXT2_S_IFBLK | 0660, 0, 6, 300, 70000, NULL };
+	struct ext2_new fifo = { EXT2_S_IFIFO | 0644, 0, 0, 0, 0, NULL };
+	struct ext2_new sock = { EXT2_S_IFSOCK | 0755, 0, 0, 0, 0, NULL };
+	struct ext2_new lnk = { 0, 1000, 100, 0, 0, NULL };
 	const char *longt = "a/very/long/target/that/does/not/fit/in/sixty/bytes/of/i_block/at/all";
 	char buf[200];
 	uint32_t a, b, f, x;
@@ -212,6 +212,51 @@ TEST(unlink_and_hard_links_count_references)
 	CHECK_EQ(eh_umount(&d, fs), 0);
 	CHECK(eh_fsck_clean(img));
 	CHECK(debugfs_says("testi <12>", "is not in use"));
+}
+
+/*
+ * A lookup's hint: a create or unlink right after it starts where the walk
+ * ended.  A hint gone stale (the slot taken by another name, the entry
+ * moved) must not hurt: the create or unlink looks again and walks.
+ */
+TEST(lookup_hints_for_create_and_unlink)
+{
+	struct eh_disk d;
+	struct ext2_fs *fs = fresh(&d, "ops-hint.img", 1024);
+	struct ext2_dir_hint h, stale;
+	struct ext2_new nw = { .mode = 0644 };
+	uint32_t ino = 0, x, y;
+
+	CHECK_EQ(ext2_lookup_hint(fs, ROOT, "a", 1, &ino, &h), -ENOENT);
+	CHECK(h.dir == ROOT && h.ino == 0 && h.slot.found);
+	nw.hint = &h;
+	CHECK_EQ(ext2_create(fs, ROOT, "a", 1, &nw, &x), 0);
+	CHECK_EQ(ext2_lookup_hint(fs, ROOT, "a", 1, &ino, &h), 0);
+	CHECK(ino == x && h.ino == x);
+	/* Stale: b takes the slot c's hint found; c must still get its own place. */
+	CHECK_EQ(ext2_lookup_hint(fs, ROOT, "c", 1, &ino, &stale), -ENOENT);
+	CHECK_EQ(eh_create(fs, ROOT, "b", 0644, &y), 0);
+	for (int i = 0; i < 60; i++) {          /* fill the root's block past the slot */
+		char name[32];
+
+		snprintf(name, sizeof(name), "filler-name-%02d", i);
+		CHECK_EQ(eh_create(fs, ROOT, name, 0644, &ino), 0);
+	}
+	nw.hint = &stale;
+	CHECK_EQ(ext2_create(fs, ROOT, "c", 1, &nw, &ino), 0);
+	CHECK_EQ(ext2_unlink_hinted(fs, ROOT, "a", 1, &h, NULL), 0);
+	CHECK_EQ(eh_lookup(fs, "/a"), 0);
+	/* Stale: the hint points where "b" no longer is (its entry merged away). */
+	CHECK_EQ(ext2_lookup_hint(fs, ROOT, "b", 1, &ino, &stale), 0);
+	CHECK_EQ(ext2_unlink(fs, ROOT, "b", 1, NULL), 0);
+	CHECK_EQ(eh_create(fs, ROOT, "b", 0644, &y), 0);
+	CHECK_EQ(ext2_unlink_hinted(fs, ROOT, "b", 1, &stale, NULL), 0);
+	CHECK_EQ(eh_lookup(fs, "/b"), 0);
+	CHECK(eh_lookup(fs, "/c") != 0);
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+	CHECK(listed("/", "c", "100644"));
+	CHECK(listed("/", "filler-name-59", "100644"));
 }
 
 TEST(rmdir_only_empty_directories)

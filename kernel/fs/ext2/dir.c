@@ -214,6 +214,38 @@ ext2_dir_find_pos(struct ext2_fs *fs, const struct ext2_inode *dir, const char *
 	return r;
 }
 
+/*
+ * The entries of a block are a chain of rec_len steps from offset 0; an
+ * entry taken out leaves its bytes behind, inside its neighbour's step.
+ * So "pos still names ino" means: the chain reaches pos->off, with
+ * pos->prev just before it, and that entry says name -> ino.
+ */
+bool
+ext2_dir_entry_is(struct ext2_fs *fs, const struct ext2_dir_pos *pos, const char *name,
+		  size_t len, uint32_t ino)
+{
+	uint8_t *block = ext2_buf_get(fs);
+	uint32_t off = 0, prev = EXT2_NO_PREV;
+	bool yes = false;
+
+	if (!block)
+		return false;
+	if (ext2_bread(fs, pos->pblk, block) == 0) {
+		while (off < pos->off && off < fs->block_size && ext2_dirent_check(fs, block, off) == 0) {
+			prev = off;
+			off += ext2_rec_len(fs, (const struct ext2_dirent *)(block + off));
+		}
+		if (off == pos->off && prev == pos->prev && off < fs->block_size &&
+		    ext2_dirent_check(fs, block, off) == 0) {
+			const struct ext2_dirent *de = (const struct ext2_dirent *)(block + off);
+
+			yes = de->inode == ino && ext2_name_is(de, name, len);
+		}
+	}
+	ext2_free(fs, block);
+	return yes;
+}
+
 int
 ext2_read_dir_inode(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {

@@ -111,21 +111,25 @@ slot_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	return err ? err : 1;
 }
 
-struct probe {
+struct hint_walk {
 	const char *name;
 	size_t len;
-	struct ext2_dir_slot *slot;
+	struct ext2_dir_hint *h;
 };
 
 static int
-probe_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
+hint_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 {
-	struct probe *p = arg;
+	struct hint_walk *hw = arg;
+	struct ext2_dir_hint *h = hw->h;
 
-	if (ext2_name_is(w->de, p->name, p->len))
-		return -EEXIST;
-	if (!p->slot->found && fits(fs, w->de, p->len))
-		*p->slot = (struct ext2_dir_slot){ w->pblk, w->off, true };
+	if (ext2_name_is(w->de, hw->name, hw->len)) {
+		h->ino = w->de->inode;
+		h->pos = (struct ext2_dir_pos){ w->pblk, w->off, w->prev };
+		return 1;
+	}
+	if (!h->slot.found && fits(fs, w->de, hw->len))
+		h->slot = (struct ext2_dir_slot){ w->pblk, w->off, true };
 	return 0;
 }
 
@@ -138,10 +142,44 @@ int
 ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name, size_t len,
 	       struct ext2_dir_slot *slot)
 {
-	struct probe p = { name, len, slot };
+	struct ext2_dir_hint h = { 0 };
+	struct hint_walk hw = { name, len, &h };
+	int r = ext2_dir_walk(fs, dir, 0, hint_fn, &hw);
 
-	slot->found = false;
-	return ext2_dir_walk(fs, dir, 0, probe_fn, &p);
+	if (r < 0)
+		return r;
+	if (r)
+		return -EEXIST;
+	*slot = h.slot;
+	return 0;
+}
+
+/*
+ * A lookup's one walk, done so that a create or unlink of the same name
+ * right after it need not walk again: it stops at the name, or reads the
+ * whole directory and notes the first entry with room for it.
+ */
+int
+ext2_lookup_hint(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino,
+		 struct ext2_dir_hint *hint)
+{
+	struct ext2_inode in;
+	struct hint_walk hw = { name, len, hint };
+	int r;
+
+	memset(hint, 0, sizeof(*hint));
+	if (len == 0)
+		return -ENOENT;
+	if (len > EXT2_NAME_LEN)
+		return -ENAMETOOLONG;
+	if ((r = ext2_read_dir_inode(fs, dir, &in)) ||
+	    (r = ext2_dir_walk(fs, &in, 0, hint_fn, &hw)) < 0)
+		return r;
+	hint->dir = dir;
+	if (!r)
+		return -ENOENT;
+	*ino = hint->ino;
+	return 0;
 }
 
 /* A new last block holding only the entry. */

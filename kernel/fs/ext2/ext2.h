@@ -150,6 +150,30 @@ int ext2_bmap(struct ext2_fs *fs, const struct ext2_inode *in, uint32_t lblk, ui
 
 /* One name in directory dir (not "." or "..", which are real entries). */
 int ext2_lookup(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino);
+
+/* Where an entry is: its block, its offset, and the entry before it in the block. */
+struct ext2_dir_pos {
+	uint32_t pblk, off, prev;
+};
+/* Where a new entry goes: a block and an entry with room in it, if any. */
+struct ext2_dir_slot {
+	uint32_t pblk, off;
+	bool found;
+};
+/*
+ * What a lookup's walk learnt for the create or unlink that often follows
+ * it: where the name is, or where it would go.  Valid only while nothing
+ * in the volume changes (the caller keeps count); the create or unlink
+ * still looks at the entry again before it writes.
+ */
+struct ext2_dir_hint {
+	uint32_t dir, ino;               /* ino 0: the name is absent */
+	struct ext2_dir_pos pos;         /* where it is (ino != 0) */
+	struct ext2_dir_slot slot;       /* where it would go (ino == 0) */
+};
+/* ext2_lookup that also fills *hint (even for -ENOENT, its usual answer before a create). */
+int ext2_lookup_hint(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *ino,
+		     struct ext2_dir_hint *hint);
 /*
  * A whole path from the root ("/boot/keel.elf"); symbolic links are
  * followed, at most EXT2_SYMLINK_DEPTH deep (-ELOOP beyond).
@@ -195,6 +219,8 @@ struct ext2_new {
 	uint32_t mode;
 	uint32_t uid, gid;
 	uint32_t rdev_major, rdev_minor;  /* mknod of a device only */
+	/* A lookup of this name in this directory found it absent, nothing changed since. */
+	const struct ext2_dir_hint *hint;  /* or NULL */
 };
 /* Regular files, devices, FIFOs, sockets (not directories or links). */
 int ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
@@ -216,6 +242,9 @@ int ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, 
  */
 int ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		uint32_t *orphan);
+/* ext2_unlink of a name a lookup just found (hint), with nothing changed since. */
+int ext2_unlink_hinted(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+		       const struct ext2_dir_hint *hint, uint32_t *orphan);
 int ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	       uint32_t *orphan);
 int ext2_rename(struct ext2_fs *fs, uint32_t odir, const char *oname, size_t olen,

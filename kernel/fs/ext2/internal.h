@@ -101,10 +101,9 @@ struct ext2_dirwalk {
 };
 /* Is the entry at off of a directory block sound (see dir.c)?  => 0 or -EIO. */
 int ext2_dirent_check(struct ext2_fs *fs, const uint8_t *block, uint32_t off);
-/* Where an entry is: its block, its offset, the previous entry's (or EXT2_NO_PREV). */
-struct ext2_dir_pos {
-	uint32_t pblk, off, prev;
-};
+/* Does the entry at pos (still) name ino as name?  One block read, no walk. */
+bool ext2_dir_entry_is(struct ext2_fs *fs, const struct ext2_dir_pos *pos, const char *name,
+		       size_t len, uint32_t ino);
 /* ext2_dir_find, also saying where the entry is (for ext2_dir_remove_at). */
 int ext2_dir_find_pos(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		      size_t len, uint32_t *ino, struct ext2_dir_pos *pos);
@@ -150,11 +149,6 @@ int ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
 /* Directory changes (dir_write.c). */
 int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
 		 size_t len, uint32_t ino, unsigned ft);
-/* Where a new entry goes: a block and an entry with room in it, if any. */
-struct ext2_dir_slot {
-	uint32_t pblk, off;
-	bool found;
-};
 int ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		   size_t len, struct ext2_dir_slot *slot);
 int ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,

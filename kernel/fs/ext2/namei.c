@@ -36,11 +36,12 @@
 
 /*
  * The parent directory of a new name: it must exist, be live, and lack the
- * name.  The same walk finds where the entry will go (*slot).
+ * name.  The same walk finds where the entry will go (*slot); a lookup's
+ * walk just before, with nothing changed since (hint), already did both.
  */
 static int
 prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
-	       size_t len, struct ext2_dir_slot *slot)
+	       size_t len, struct ext2_dir_slot *slot, const struct ext2_dir_hint *hint)
 {
 	int err;
 
@@ -50,6 +51,10 @@ prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 		return err;
 	if (din->i_links_count == 0)
 		return -ENOENT;         /* removed, still open */
+	if (hint && hint->dir == dir && hint->ino == 0) {
+		*slot = hint->slot;
+		return 0;
+	}
 	return ext2_dir_probe(fs, din, name, len, slot);
 }
 
@@ -144,7 +149,8 @@ ext2_mknod(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		n.mode |= type = EXT2_S_IFREG;
 	if (type == EXT2_S_IFDIR || type == EXT2_S_IFLNK || ext2_mode_to_ft(type) == EXT2_FT_UNKNOWN)
 		return -EINVAL;
-	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = new_inode(fs, dir, &n, &in, ino)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot, n.hint)) ||
+	    (err = new_inode(fs, dir, &n, &in, ino)))
 		return err;
 	if (type == EXT2_S_IFCHR || type == EXT2_S_IFBLK)
 		encode_rdev(&in, n.rdev_major, n.rdev_minor);
@@ -171,7 +177,7 @@ ext2_mkdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 	int err;
 
 	n.mode = EXT2_S_IFDIR | (n.mode & 07777);
-	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot, n.hint)))
 		return err;
 	if (din.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
@@ -206,7 +212,8 @@ ext2_symlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, con
 	if (tlen >= fs->block_size || tlen >= EXT2_PATH_MAX)
 		return -ENAMETOOLONG;
 	n.mode = EXT2_S_IFLNK | 0777;
-	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = new_inode(fs, dir, &n, &in, ino)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot, n.hint)) ||
+	    (err = new_inode(fs, dir, &n, &in, ino)))
 		return err;
 	in.i_size = (uint32_t)tlen;
 	if (tlen <= EXT2_FAST_SYMLINK_MAX) {
@@ -236,7 +243,8 @@ ext2_link(struct ext2_fs *fs, uint32_t ino, uint32_t dir, const char *name, size
 	uint32_t size;
 	int err;
 
-	if ((err = prepare_parent(fs, dir, &din, name, len, &slot)) || (err = ext2_inode_read(fs, ino, &in)))
+	if ((err = prepare_parent(fs, dir, &din, name, len, &slot, NULL)) ||
+	    (err = ext2_inode_read(fs, ino, &in)))
 		return err;
 	if (EXT2_S_ISDIR(in.i_mode))
 		return -EPERM;
@@ -306,10 +314,15 @@ ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t 
 	return ext2_evict(fs, ino, in);
 }
 
-/* Look name up in dir for removal; fills din, *ino, in and where the entry is. */
+/*
+ * Look name up in dir for removal; fills din, *ino, in and where the entry
+ * is.  A lookup's walk just before, with nothing changed since (hint),
+ * already found it.
+ */
 static int
 prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const char *name,
-	       size_t len, uint32_t *ino, struct ext2_inode *in, struct ext2_dir_pos *pos)
+	       size_t len, uint32_t *ino, struct ext2_inode *in, struct ext2_dir_pos *pos,
+	       const struct ext2_dir_hint *hint)
 {
 	int err;
 
@@ -317,14 +330,21 @@ prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 		return err;
 	if (len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
-	if ((err = ext2_read_dir_inode(fs, dir, din)) ||
-	    (err = ext2_dir_find_pos(fs, din, name, len, ino, pos)))
+	if ((err = ext2_read_dir_inode(fs, dir, din)))
 		return err;
+	if (hint && hint->dir == dir && hint->ino &&
+	    ext2_dir_entry_is(fs, &hint->pos, name, len, hint->ino)) {
+		*ino = hint->ino;
+		*pos = hint->pos;
+	} else if ((err = ext2_dir_find_pos(fs, din, name, len, ino, pos))) {
+		return err;
+	}
 	return ext2_inode_read(fs, *ino, in);
 }
 
 int
-ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
+ext2_unlink_hinted(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
+		   const struct ext2_dir_hint *hint, uint32_t *orphan)
 {
 	struct ext2_inode din, in;
 	struct ext2_dir_pos pos;
@@ -335,7 +355,7 @@ ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint
 		*orphan = 0;
 	if (ext2_is_dots(name, len))
 		return -EISDIR;
-	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos)))
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos, hint)))
 		return err;
 	if (EXT2_S_ISDIR(in.i_mode))
 		return -EISDIR;
@@ -343,6 +363,12 @@ ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint
 	    (err = parent_changed(fs, dir, &din, din.i_size)))
 		return err;
 	return ext2_drop_link(fs, ino, &in, orphan);
+}
+
+int
+ext2_unlink(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint32_t *orphan)
+{
+	return ext2_unlink_hinted(fs, dir, name, len, NULL, orphan);
 }
 
 /* rmdir: the name goes first, then everything ext2_drop_dir does. */
@@ -358,7 +384,7 @@ ext2_rmdir(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len, uint3
 		*orphan = 0;
 	if (ext2_is_dots(name, len))
 		return len == 1 ? -EINVAL : -ENOTEMPTY;
-	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos)))
+	if ((err = prepare_remove(fs, dir, &din, name, len, &ino, &in, &pos, NULL)))
 		return err;
 	if (!EXT2_S_ISDIR(in.i_mode))
 		return -ENOTDIR;

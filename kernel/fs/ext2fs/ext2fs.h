@@ -36,6 +36,14 @@ struct e2vol {
 	bool reported;                  /* [v] damage was reported on the console */
 	struct list_node inodes[E2_HASH];   /* [v] in-core inodes by number */
 	struct list_node dirty;         /* [v] in-core inodes with unwritten data */
+	/*
+	 * The last lookup's walk (namei.c): a create or unlink of the same
+	 * name in the same directory right after it, with no other change
+	 * between, starts from it instead of walking again.  hint.dir 0: none.
+	 */
+	struct ext2_dir_hint hint;      /* [v] */
+	uint8_t hint_len;               /* [v] */
+	char hint_name[255];            /* [v] the name it is for */
 	struct list_node node;          /* [L] */
 	char name[16];                  /* [I] the device's name, for messages */
 };

@@ -47,6 +47,33 @@ check_subdir(struct e2vol *v, uint32_t dir, uint32_t nr)
 	return -EIO;
 }
 
+/* => v->lock held.  Keep what the lookup of name learnt (see e2vol.hint). */
+static void
+keep_hint(struct e2vol *v, const char *name, size_t len)
+{
+	if (len > sizeof(v->hint_name))
+		v->hint.dir = 0;
+	v->hint_len = (uint8_t)len;
+	memcpy(v->hint_name, name, MIN(len, sizeof(v->hint_name)));
+}
+
+/*
+ * => v->lock held, about to change a directory.  The hint for name in dir,
+ * if the last lookup left one; either way none is left, since the change
+ * makes it stale.
+ */
+static const struct ext2_dir_hint *
+take_hint(struct e2vol *v, struct inode *dir, const char *name, size_t len,
+	  struct ext2_dir_hint *out)
+{
+	bool same = v->hint.dir && v->hint.dir == nr_of(dir) && v->hint_len == len &&
+		    memcmp(v->hint_name, name, len) == 0;
+
+	*out = v->hint;
+	v->hint.dir = 0;
+	return same ? out : NULL;
+}
+
 static struct inode *
 e2_lookup(struct inode *dir, const char *name, size_t len)
 {
@@ -56,7 +83,8 @@ e2_lookup(struct inode *dir, const char *name, size_t len)
 	int r;
 
 	mutex_lock(&v->lock);
-	r = ext2_lookup(v->fs, nr_of(dir), name, len, &nr);
+	r = ext2_lookup_hint(v->fs, nr_of(dir), name, len, &nr, &v->hint);
+	keep_hint(v, name, len);
 	if (!r)
 		r = check_subdir(v, nr_of(dir), nr);
 	if (r)
@@ -75,6 +103,7 @@ to_ext2_new(const struct vfs_new *nw, struct ext2_new *en)
 	en->gid = nw->gid;
 	en->rdev_major = MAJOR(nw->rdev);
 	en->rdev_minor = MINOR(nw->rdev);
+	en->hint = NULL;
 }
 
 /* After a create: the new inode for the VFS, and the parent's new attributes. */
@@ -97,12 +126,14 @@ e2_mknod(struct inode *dir, const char *name, size_t len, const struct vfs_new *
 	 struct inode **out)
 {
 	struct e2vol *v = e2_vol(dir->sb);
+	struct ext2_dir_hint hint;
 	struct ext2_new en;
 	uint32_t nr = 0;
 	int r;
 
 	to_ext2_new(nw, &en);
 	mutex_lock(&v->lock);
+	en.hint = take_hint(v, dir, name, len, &hint);
 	r = S_ISREG(nw->mode) ? ext2_create(v->fs, nr_of(dir), name, len, &en, &nr)
 			      : ext2_mknod(v->fs, nr_of(dir), name, len, &en, &nr);
 	r = created(v, dir, r, nr, out);
@@ -115,12 +146,14 @@ e2_mkdir(struct inode *dir, const char *name, size_t len, const struct vfs_new *
 	 struct inode **out)
 {
 	struct e2vol *v = e2_vol(dir->sb);
+	struct ext2_dir_hint hint;
 	struct ext2_new en;
 	uint32_t nr = 0;
 	int r;
 
 	to_ext2_new(nw, &en);
 	mutex_lock(&v->lock);
+	en.hint = take_hint(v, dir, name, len, &hint);
 	r = ext2_mkdir(v->fs, nr_of(dir), name, len, &en, &nr);
 	r = created(v, dir, r, nr, out);
 	mutex_unlock(&v->lock);
@@ -132,12 +165,14 @@ e2_symlink(struct inode *dir, const char *name, size_t len, const char *target,
 	   const struct vfs_new *nw, struct inode **out)
 {
 	struct e2vol *v = e2_vol(dir->sb);
+	struct ext2_dir_hint hint;
 	struct ext2_new en;
 	uint32_t nr = 0;
 	int r;
 
 	to_ext2_new(nw, &en);
 	mutex_lock(&v->lock);
+	en.hint = take_hint(v, dir, name, len, &hint);
 	r = ext2_symlink(v->fs, nr_of(dir), name, len, target, strlen(target), &en, &nr);
 	r = created(v, dir, r, nr, out);
 	mutex_unlock(&v->lock);
@@ -163,9 +198,11 @@ static int
 e2_link(struct inode *src, struct inode *dir, const char *name, size_t len)
 {
 	struct e2vol *v = e2_vol(dir->sb);
+	struct ext2_dir_hint hint;
 	int r;
 
 	mutex_lock(&v->lock);
+	take_hint(v, dir, name, len, &hint);
 	r = ext2_link(v->fs, nr_of(src), nr_of(dir), name, len);
 	r = refresh_all(v, r, src, dir, NULL, NULL);
 	mutex_unlock(&v->lock);
@@ -177,10 +214,12 @@ e2_unlink(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
 	struct e2vol *v = e2_vol(dir->sb);
 	uint32_t orphan;
+	struct ext2_dir_hint hint;
 	int r;
 
 	mutex_lock(&v->lock);
-	r = ext2_unlink(v->fs, nr_of(dir), name, len, &orphan);
+	r = ext2_unlink_hinted(v->fs, nr_of(dir), name, len, take_hint(v, dir, name, len, &hint),
+			       &orphan);
 	r = refresh_all(v, r, dir, victim, NULL, NULL);
 	mutex_unlock(&v->lock);
 	return r;
@@ -191,9 +230,11 @@ e2_rmdir(struct inode *dir, const char *name, size_t len, struct inode *victim)
 {
 	struct e2vol *v = e2_vol(dir->sb);
 	uint32_t orphan;
+	struct ext2_dir_hint hint;
 	int r;
 
 	mutex_lock(&v->lock);
+	take_hint(v, dir, name, len, &hint);
 	r = ext2_rmdir(v->fs, nr_of(dir), name, len, &orphan);
 	r = refresh_all(v, r, dir, victim, NULL, NULL);
 	mutex_unlock(&v->lock);
@@ -205,9 +246,11 @@ e2_rename(const struct rename_args *ra)
 {
 	struct e2vol *v = e2_vol(ra->odir->sb);
 	uint32_t orphan;
+	struct ext2_dir_hint hint;
 	int r;
 
 	mutex_lock(&v->lock);
+	take_hint(v, ra->odir, ra->oname, ra->olen, &hint);
 	if (ra->flags & RENAME_EXCHANGE)
 		r = ext2_exchange(v->fs, nr_of(ra->odir), ra->oname, ra->olen, nr_of(ra->ndir),
 				  ra->nname, ra->nlen);
