@@ -259,6 +259,34 @@ TEST(lookup_hints_for_create_and_unlink)
 	CHECK(listed("/", "filler-name-59", "100644"));
 }
 
+/*
+ * A create hint whose slot was merged away: x's entry still looks whole
+ * (an entry taken out leaves its bytes inside its neighbour's step), but
+ * the block's chain no longer reaches it.  A create that trusted the hint
+ * would write "d" where no walk finds it.
+ */
+TEST(create_hint_off_the_chain_is_not_used)
+{
+	struct eh_disk d;
+	struct ext2_fs *fs = fresh(&d, "ops-hint-chain.img", 1024);
+	struct ext2_dir_hint stale;
+	struct ext2_new nw = { .mode = 0644 };
+	uint32_t ino = 0, x, dn;
+
+	CHECK_EQ(eh_create(fs, ROOT, "x", 0644, &x), 0);
+	CHECK_EQ(ext2_lookup_hint(fs, ROOT, "d", 1, &ino, &stale), -ENOENT);
+	CHECK(stale.slot.found);
+	CHECK_EQ(ext2_unlink(fs, ROOT, "x", 1, NULL), 0);
+	nw.hint = &stale;
+	CHECK_EQ(ext2_create(fs, ROOT, "d", 1, &nw, &dn), 0);
+	CHECK_EQ(eh_lookup(fs, "/d"), dn);
+	CHECK_EQ(ext2_lookup(fs, ROOT, "d", 1, &ino), 0);
+	CHECK_EQ(ino, dn);
+	CHECK_EQ(eh_umount(&d, fs), 0);
+	CHECK(eh_fsck_clean(img));
+	CHECK(listed("/", "d", "100644"));
+}
+
 TEST(rmdir_only_empty_directories)
 {
 	struct eh_disk d;

@@ -251,13 +251,28 @@ struct add_at {
 	struct slot s;
 };
 
+/*
+ * Does the block's chain of entries, rec_len after rec_len from offset 0,
+ * reach off?  An entry taken out leaves its bytes behind inside its
+ * neighbour's step, so a sound entry at off proves nothing by itself.
+ */
+static bool
+on_chain(struct ext2_fs *fs, const uint8_t *block, uint32_t off)
+{
+	uint32_t at = 0;
+
+	while (at < off && ext2_dirent_check(fs, block, at) == 0)
+		at += ext2_rec_len(fs, (const struct ext2_dirent *)(block + at));
+	return at == off;
+}
+
 static bool
 add_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
 {
 	const struct add_at *a = arg;
 	uint32_t off = a->slot->off;
 
-	if (ext2_dirent_check(fs, block, off) ||
+	if (!on_chain(fs, block, off) || ext2_dirent_check(fs, block, off) ||
 	    !fits(fs, (const struct ext2_dirent *)(block + off), a->s.len))
 		return false;
 	put_entry(fs, block, off, &a->s);
