@@ -32,7 +32,8 @@
 #define FILES_INITIAL 64
 
 struct files {
-	int refcount;               /* [a] */
+	int refcount;               /* [a] processes using the table */
+	int threads;                /* [a] their live threads (fget_light's test) */
 	struct spinlock lock;
 	unsigned size;              /* [lock] slots in fd[] */
 	struct file **fd;           /* [lock] */
@@ -104,6 +105,19 @@ void
 files_get(struct files *t)
 {
 	__atomic_add_fetch(&t->refcount, 1, __ATOMIC_RELAXED);
+}
+
+/* A thread starts or stops using t (proc binds each thread to its process's table). */
+void
+files_thread_enter(struct files *t)
+{
+	__atomic_add_fetch(&t->threads, 1, __ATOMIC_RELAXED);
+}
+
+void
+files_thread_leave(struct files *t)
+{
+	__atomic_sub_fetch(&t->threads, 1, __ATOMIC_RELEASE);
 }
 
 /*
@@ -281,6 +295,31 @@ struct file *
 fget(int fd)
 {
 	return files_lookup(files_current(), fd, false);
+}
+
+/*
+ * The file at fd for the length of one system call of the caller.  When
+ * no other thread uses the table (no other process shares it, and the
+ * caller's process has no other live thread), only the caller could close fd or
+ * replace the table's array, and it is busy in this call; so the slot
+ * is read without the lock and without a reference (*ref false: do not
+ * file_put).  Linux's fdget makes the same bet.  A shared table takes
+ * the lock and a reference as fget does.  Others only ever read a table
+ * that is not theirs (procfs) and take its lock to do so.
+ */
+struct file *
+fget_light(int fd, bool *ref)
+{
+	struct files *t = files_current();
+	struct file *f;
+
+	*ref = t && (files_shared(t) || __atomic_load_n(&t->threads, __ATOMIC_ACQUIRE) > 1);
+	if (*ref)
+		return files_lookup(t, fd, false);
+	if (!t || fd < 0 || (unsigned)fd >= t->size)
+		return NULL;
+	f = t->fd[fd];
+	return f == FD_RESERVED || (f && (f->mode & FMODE_PATH)) ? NULL : f;
 }
 
 /* The file at fd, O_PATH descriptors included. */

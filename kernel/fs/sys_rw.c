@@ -29,7 +29,8 @@ typedef long (*file_rw)(struct file *f, struct uio *u, const uint64_t *ppos);
 static long
 rw_one(int fd, void *buf, size_t count, const uint64_t *ppos, bool write)
 {
-	struct file *f = fget(fd);
+	bool ref;
+	struct file *f = fget_light(fd, &ref);
 	struct uio u;
 	long r;
 
@@ -38,7 +39,8 @@ rw_one(int fd, void *buf, size_t count, const uint64_t *ppos, bool write)
 	uio_init_user(&u, buf, count);
 	r = ppos && (f->mode & FMODE_STREAM) ? -ESPIPE :
 	    write ? file_write(f, &u, ppos) : file_read(f, &u, ppos);
-	file_put(f);
+	if (ref)
+		file_put(f);
 	return r;
 }
 
@@ -115,7 +117,8 @@ static long
 rw_vec(int fd, const struct iovec *uiov, int cnt, const uint64_t *ppos, bool write)
 {
 	struct iovec fast[UIO_FASTIOV], *kiov = fast;
-	struct file *f = fget(fd);
+	bool ref;
+	struct file *f = fget_light(fd, &ref);
 	struct uio u;
 	size_t total = 0;
 	long r;
@@ -134,7 +137,8 @@ rw_vec(int fd, const struct iovec *uiov, int cnt, const uint64_t *ppos, bool wri
 	}
 	if (kiov != fast)
 		kfree(kiov);
-	file_put(f);
+	if (ref)
+		file_put(f);
 	return r;
 }
 

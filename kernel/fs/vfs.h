@@ -75,6 +75,9 @@ struct files *files_new(void) __must_check;
 struct files *files_dup(struct files *old) __must_check;
 void files_get(struct files *f);
 void files_put(struct files *f);
+/* Count the threads using a table, so a lone one may skip its lock (fget_light). */
+void files_thread_enter(struct files *f);
+void files_thread_leave(struct files *f);
 void files_close_on_exec(struct files *f);
 /*
  * Install f at the lowest free descriptor (O_CLOEXEC in flags); the table

@@ -33,6 +33,8 @@ bool files_shared(struct files *t);
 /* The file at fd with a reference, or NULL.  fget refuses O_PATH files. */
 struct file *fget(int fd);
 struct file *fget_raw(int fd);
+/* fget for one system call: with a reference only if *ref (then file_put it). */
+struct file *fget_light(int fd, bool *ref);
 /* The file at fd of another process's table (procfs), with a reference, or NULL. */
 struct file *files_file(struct files *t, int fd);
 /* Reserve the lowest free descriptor >= min (flags: O_CLOEXEC).  => fd or -EMFILE. */

@@ -163,6 +163,8 @@ proc_exit_thread(int status)
 	 */
 	if (!last)
 		t->mm = NULL;
+	if (t->files)
+		files_thread_leave(t->files);    /* done with descriptors */
 	p->utime_ns += utime;
 	p->stime_ns += stime;
 	if (p->exec_thread && p->nthreads == 1)

@@ -126,6 +126,8 @@ proc_thread_bind(struct thread *t, struct proc *p)
 {
 	t->mm = p->mm;
 	t->files = p->files;
+	if (t->files)
+		files_thread_enter(t->files);
 	t->fs = p->fs;
 	t->cred = &p->cred;
 }

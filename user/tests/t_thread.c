@@ -8,6 +8,7 @@
  * TLS per thread, exit_group ending them all.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -95,6 +96,58 @@ TEST(thread_shares_memory_and_fds, "a thread's writes and opened fds are visible
 	CHECK(fd >= 0);
 	CHECK_OK(fcntl(fd, F_GETFD));
 	CHECK_OK(close(fd));
+}
+
+struct blocked_read {
+	int fd;
+	volatile int started;
+	char byte;
+	long got;
+	int err;            /* the reader's errno: each thread has its own */
+};
+
+static void *
+read_one_byte(void *arg)
+{
+	struct blocked_read *b = arg;
+
+	b->started = 1;
+	b->got = read(b->fd, &b->byte, 1);
+	b->err = errno;
+	return NULL;
+}
+
+/*
+ * The threads share one table, so the read must hold its own reference
+ * to the file: the close takes the descriptor away, not the open pipe.
+ * A round where the close came before the read started (EBADF) proves
+ * nothing, so it is tried again.
+ */
+TEST(read_keeps_file_closed_by_another_thread,
+     "a read blocked on a pipe completes with the data after another thread closes its fd")
+{
+	for (int round = 0; round < 20; round++) {
+		struct blocked_read b = { .got = -2 };
+		pthread_t t;
+		int p[2];
+
+		CHECK_OK(pipe(p));
+		b.fd = p[0];
+		CHECK_EQ(pthread_create(&t, NULL, read_one_byte, &b), 0);
+		while (!b.started)
+			sched_yield();
+		usleep(50000);
+		CHECK_OK(close(p[0]));
+		CHECK_EQ(write(p[1], "k", 1), 1);
+		CHECK_EQ(pthread_join(t, NULL), 0);
+		close(p[1]);
+		if (b.got == -1 && b.err == EBADF)
+			continue;
+		CHECK_EQ(b.got, 1);
+		CHECK_EQ(b.byte, 'k');
+		return;
+	}
+	CHECK(!"the reader never blocked before the close");
 }
 
 static _Thread_local int tls_value = 5;
