@@ -232,9 +232,16 @@ vfs_getpage(struct file *f, uint64_t off, paddr_t *pa)
 	return f->ops->getpage ? f->ops->getpage(f, off, pa) : -ENODEV;
 }
 
+static int
+vfs_getpage_ro(struct file *f, uint64_t off, paddr_t *pa)
+{
+	return f->ops->getpage_ro ? f->ops->getpage_ro(f, off, pa) : -ENODATA;
+}
+
 static const struct vm_file_ops vfs_vm_ops = {
 	.readpage = vfs_readpage,
 	.getpage = vfs_getpage,
+	.getpage_ro = vfs_getpage_ro,
 	.get = file_get,
 	.put = file_put,
 };

@@ -175,6 +175,13 @@ struct file_ops {
 	 * NULL: the file cannot be mapped shared.
 	 */
 	int (*getpage)(struct file *f, uint64_t off, paddr_t *pa);
+	/*
+	 * The same frame for a private mapping that only reads it (a
+	 * program's text): no hole is filled, nothing is dirtied or
+	 * reserved.  => 0, -ENXIO past the end, -ENODATA: copy it instead
+	 * (a hole).  NULL: private mappings always copy.
+	 */
+	int (*getpage_ro)(struct file *f, uint64_t off, paddr_t *pa);
 };
 
 struct super_ops {

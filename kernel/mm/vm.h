@@ -132,6 +132,12 @@ struct vm_file_ops {
 	int (*readpage)(struct file *f, uint64_t off, void *page);
 	/* The file's own frame at off, referenced, for shared mappings. */
 	int (*getpage)(struct file *f, uint64_t off, paddr_t *pa);
+	/*
+	 * The file's cached frame at off, referenced, for a private mapping
+	 * to read: it fills no hole and dirties nothing.  -ENODATA: not
+	 * offered (a hole, or a file system without it): copy the page.
+	 */
+	int (*getpage_ro)(struct file *f, uint64_t off, paddr_t *pa);
 	void (*get)(struct file *f);
 	void (*put)(struct file *f);
 };

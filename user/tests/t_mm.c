@@ -7,6 +7,9 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -182,6 +185,72 @@ TEST(mmap_file_private, "a private file mapping shows the file; writes to it sta
 	p[0] = 'M';
 	CHECK_EQ(pread(fd, buf, 6, 0), 6);
 	CHECK(memcmp(buf, "mapped", 6) == 0);
+}
+
+/* The first bytes of file f, as read() sees them. */
+static void
+check_file_starts(const char *f, const char *text)
+{
+	char buf[32] = { 0 };
+	size_t n = strlen(text);
+	int fd = CHECK_OK(open(f, O_RDONLY));
+
+	CHECK_EQ(pread(fd, buf, n, 0), (ssize_t)n);
+	CHECK(memcmp(buf, text, n) == 0);
+	close(fd);
+}
+
+/*
+ * A private mapping that only reads maps the file's cached page itself
+ * (kernel/mm/fault.c); whoever writes must get a copy of their own: the
+ * other mapping, a forked child, a mapping made writable later and the
+ * file itself keep what they had.
+ */
+TEST(mmap_file_private_copies_on_first_write,
+     "writes to read-mapped private file pages stay with the writer (two mappings, fork, mprotect)")
+{
+	ut_write_file("f", "original text");
+	int fd = CHECK_OK(open("f", O_RDONLY));
+	char *a = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	char *b = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(a != MAP_FAILED && b != MAP_FAILED);
+	CHECK(memcmp(a, "original", 8) == 0 && memcmp(b, "original", 8) == 0);
+	pid_t pid = CHECK_OK(fork());
+	if (pid == 0) {
+		a[0] = 'C';
+		_exit(a[0] == 'C' && b[0] == 'o' ? 0 : 1);
+	}
+	ut_wait_exit(pid, 0);
+	CHECK_EQ(a[0], 'o');
+	a[0] = 'A';
+	CHECK_EQ(b[0], 'o');
+	CHECK_OK(mprotect(b, PAGE, PROT_READ | PROT_WRITE));
+	b[1] = 'B';
+	CHECK_EQ(a[1], 'r');
+	CHECK(memcmp(a, "Ariginal", 8) == 0 && memcmp(b, "oBiginal", 8) == 0);
+	check_file_starts("f", "original text");
+}
+
+/*
+ * CLONE_CHILD_SETTID aimed at a read-only private file mapping: the kernel's
+ * store of the child's tid must not reach the file's page, which the
+ * parent's mapping and every reader of the file share.
+ */
+TEST(clone_settid_into_read_only_file_mapping,
+     "a tid stored into a read-only private file mapping never changes the file")
+{
+	ut_write_file("f", "0123456789abcdef");
+	int fd = CHECK_OK(open("f", O_RDONLY));
+	char *p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	CHECK_EQ(p[4], '4');                   /* mapped before the clone */
+	long pid = syscall(SYS_clone, CLONE_CHILD_SETTID | SIGCHLD, NULL, NULL, p + 4, NULL);
+	CHECK(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	ut_wait_exit((pid_t)pid, 0);
+	CHECK(memcmp(p, "0123456789abcdef", 16) == 0);
+	check_file_starts("f", "0123456789abcdef");
 }
 
 TEST(mmap_file_shared_writes_back, "writes through a shared file mapping reach the file")

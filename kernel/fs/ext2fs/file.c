@@ -184,13 +184,14 @@ e2_readpage(struct file *f, uint64_t off, void *page)
  * A shared mapping maps the cached page itself.  Opened for writing, the
  * page gets blocks for its holes now (a store through the mapping cannot
  * fail later for lack of space) and counts as dirty while it is mapped.
+ * A private mapping that reads (writable false) maps it as it is: a hole
+ * reads as a zeroed page in the cache, as read() would see it.
  */
 static int
-e2_getpage(struct file *f, uint64_t off, paddr_t *pa)
+map_page(struct file *f, uint64_t off, paddr_t *pa, bool writable)
 {
 	struct e2vol *v = e2_vol(f->inode->sb);
 	struct e2i *e = e2_inode(f->inode);
-	bool writable = (f->mode & FMODE_WRITE) && !ext2_readonly(v->fs);
 	struct pcache_page *pg = NULL;
 	int err = 0;
 
@@ -209,6 +210,20 @@ e2_getpage(struct file *f, uint64_t off, paddr_t *pa)
 		pcache_release(&e->pc, pg);
 	mutex_unlock(&v->lock);
 	return err;
+}
+
+static int
+e2_getpage(struct file *f, uint64_t off, paddr_t *pa)
+{
+	struct e2vol *v = e2_vol(f->inode->sb);
+
+	return map_page(f, off, pa, (f->mode & FMODE_WRITE) && !ext2_readonly(v->fs));
+}
+
+static int
+e2_getpage_ro(struct file *f, uint64_t off, paddr_t *pa)
+{
+	return map_page(f, off, pa, false);
 }
 
 /* fsync: the file's pages, its inode, the free counts, then a device flush. */
@@ -232,4 +247,5 @@ const struct file_ops e2_file_fops = {
 	.fsync = e2_fsync,
 	.readpage = e2_readpage,
 	.getpage = e2_getpage,
+	.getpage_ro = e2_getpage_ro,
 };

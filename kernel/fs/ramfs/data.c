@@ -283,6 +283,28 @@ ramfs_getpage(struct file *f, uint64_t off, paddr_t *pa)
 	return 0;
 }
 
+/* A private mapping reading the file: its page if there is one; a hole is copied (zero). */
+static int
+ramfs_getpage_ro(struct file *f, uint64_t off, paddr_t *pa)
+{
+	struct inode *ino = f->inode;
+	struct ramfs_file *rf = rf_of(ino);
+	void *va = NULL;
+	int r = -ENXIO;
+
+	spin_lock(&rf->data_lock);
+	if (off < ino->size) {
+		va = pt_lookup(&rf->pages, off / PAGE_SIZE);
+		r = va ? 0 : -ENODATA;
+	}
+	if (va)
+		page_get(page_of(va));
+	spin_unlock(&rf->data_lock);
+	if (va)
+		*pa = virt_to_phys(va);
+	return r;
+}
+
 /* Nothing to flush: memory is where the data lives. */
 static int
 ramfs_fsync(struct file *f, bool datasync)
@@ -296,6 +318,7 @@ const struct file_ops ramfs_file_ops = {
 	.llseek = generic_file_llseek,
 	.fsync = ramfs_fsync,
 	.getpage = ramfs_getpage,
+	.getpage_ro = ramfs_getpage_ro,
 	.readpage = ramfs_readpage,
 };
 
