@@ -21,29 +21,24 @@ sys_close(int fd)
 	return t ? fd_close(t, fd) : -EBADF;
 }
 
-/* close_range(2); CLOSE_RANGE_UNSHARE gives this thread its own table first. */
+/* close_range(2); CLOSE_RANGE_UNSHARE gives the process its own table first. */
 long
 sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	struct thread *me = current();
-	struct files *t = me->files, *mine;
+	int r;
 
 	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
 		return -EINVAL;
 	if (first > last)
 		return -EINVAL;
-	if (!t)
+	if (!me->files)
 		return 0;
-	if ((flags & CLOSE_RANGE_UNSHARE) && files_shared(t)) {
-		/* The table is shared (CLONE_FILES): this thread takes a copy of its own. */
-		mine = files_dup(t);
-		if (!mine)
-			return -ENOMEM;
-		me->files = mine;
-		files_put(t);
-		t = mine;
-	}
-	return fd_close_range(t, first, last, flags & CLOSE_RANGE_CLOEXEC);
+	/* The process owns the table, so the process layer swaps it (proc.c). */
+	if ((flags & CLOSE_RANGE_UNSHARE) && fs_upcalls.unshare_files &&
+	    (r = fs_upcalls.unshare_files()) != 0)
+		return r;
+	return fd_close_range(me->files, first, last, flags & CLOSE_RANGE_CLOEXEC);
 }
 
 /* A new descriptor >= min for the file at fd. */

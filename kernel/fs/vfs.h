@@ -75,6 +75,8 @@ struct files *files_new(void) __must_check;
 struct files *files_dup(struct files *old) __must_check;
 void files_get(struct files *f);
 void files_put(struct files *f);
+/* Does another process share this table (CLONE_FILES)? */
+bool files_shared(struct files *t);
 /* Count the threads using a table, so a lone one may skip its lock (fget_light). */
 void files_thread_enter(struct files *f);
 void files_thread_leave(struct files *f);
@@ -114,6 +116,12 @@ struct fs_upcalls {
 	unsigned (*nofile_limit)(void);
 	/* The caller's process ID, for F_GETLK's l_pid; NULL: 0. */
 	int (*current_pid)(void);
+	/*
+	 * CLOSE_RANGE_UNSHARE: give the calling process a copy of a table it
+	 * shares with another process, and make it the caller's.  => 0 or
+	 * -ENOMEM.  NULL: the table stays shared.
+	 */
+	int (*unshare_files)(void);
 };
 
 #define FILES_LIMIT_MAX 1024

@@ -28,8 +28,6 @@ struct kstat {
 struct files *files_current(void);
 /* Descriptors the caller may have: min(RLIMIT_NOFILE, FILES_MAX). */
 unsigned fd_limit(void);
-/* Do other threads share this table (CLONE_FILES)? */
-bool files_shared(struct files *t);
 /* The file at fd with a reference, or NULL.  fget refuses O_PATH files. */
 struct file *fget(int fd);
 struct file *fget_raw(int fd);

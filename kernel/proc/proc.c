@@ -313,6 +313,39 @@ upcall_is_leader(void)
 	return p && p->sid == p->pid;
 }
 
+/*
+ * CLOSE_RANGE_UNSHARE.  A table is the process's: its threads use it
+ * without a reference each, and exit drops the process's one reference.
+ * So the copy replaces the process's table and the caller's view of it
+ * together, and only in a process of one thread (the caller is busy here,
+ * so no thread can appear meanwhile).  With more threads the table stays
+ * shared; Linux would give the calling thread a table of its own, which
+ * Keel's per-process tables cannot express.  Before, the caller took a
+ * copy alone and dropped the process's reference: the other process's
+ * exit then freed the table this process still used.
+ */
+static int
+upcall_unshare_files(void)
+{
+	struct thread *t = current();
+	struct proc *p = current_proc();
+	struct files *old, *mine;
+
+	if (!p || !p->files || !files_shared(p->files) || READ_ONCE(p->nthreads) > 1)
+		return 0;
+	if (!(mine = files_dup(p->files)))
+		return -ENOMEM;
+	spin_lock(&proc_tree_lock);
+	old = p->files;
+	p->files = mine;
+	t->files = mine;
+	spin_unlock(&proc_tree_lock);
+	files_thread_enter(mine);
+	files_thread_leave(old);
+	files_put(old);
+	return 0;
+}
+
 void
 proc_init(void)
 {
@@ -332,6 +365,7 @@ proc_init(void)
 	fs_upcalls.temp_sigmask = upcall_temp_sigmask;
 	fs_upcalls.nofile_limit = upcall_nofile_limit;
 	fs_upcalls.current_pid = upcall_pid;
+	fs_upcalls.unshare_files = upcall_unshare_files;
 	proc_oom_init();
 }
 
