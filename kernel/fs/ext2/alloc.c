@@ -72,6 +72,8 @@ ext2_bitmap_flush(struct ext2_fs *fs)
 
 	if (!fs->bitmap_dirty)
 		return 0;
+	if ((err = ext2_flush_freed(fs)))       /* a freed inode before its bit */
+		return err;
 	fs->bitmap_dirty = false;
 	if ((err = ext2_bwrite(fs, fs->bitmap_blk, fs->bitmap)))
 		fs->bitmap_blk = 0;

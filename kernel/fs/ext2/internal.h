@@ -18,6 +18,8 @@
 #define EXT2_FS_EXTDATA  0x8   /* the caller keeps regular files' data (data.c) */
 
 /* Locks: none; the caller serializes all calls on one ext2_fs. */
+#define EXT2_FREED_MAX 8
+
 struct ext2_fs {
 	struct ext2_io *io;
 	struct ext2_env env;
@@ -52,6 +54,13 @@ struct ext2_fs {
 	uint32_t bitmap_blk;           /* which (0: none) */
 	bool bitmap_dirty;             /* frees not yet written */
 	uint32_t next_generation;
+	/*
+	 * Inode-table blocks holding a freed inode written lazily (inode.c,
+	 * ext2_inode_store_freed): ordered before the next bitmap write, so
+	 * no free bit reaches the disk ahead of its inode's release.
+	 */
+	uint32_t freed_blk[EXT2_FREED_MAX];
+	unsigned nfreed;
 };
 
 /* Record damage on the volume and return -EIO. */
@@ -79,6 +88,10 @@ int ext2_check_writable(const struct ext2_fs *fs);
 int ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh);
 /* Store a change that needs no place in the write order: a directory's times. */
 int ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
+/* Store an inode whose last name is gone (links 0, or its dtime): see inode.c. */
+int ext2_inode_store_freed(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
+/* Put the freed inodes' blocks in the write order now (before a bitmap write). */
+int ext2_flush_freed(struct ext2_fs *fs);
 uint64_t ext2_isize(const struct ext2_inode *in);
 void ext2_set_isize(struct ext2_inode *in, uint64_t size);
 bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in);

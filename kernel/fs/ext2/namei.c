@@ -282,7 +282,7 @@ ext2_drop_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t
 	if (!orphan)
 		return ext2_evict(fs, ino, in);
 	*orphan = ino;
-	return ext2_inode_store(fs, ino, in, false);
+	return ext2_inode_store_freed(fs, ino, in);
 }
 
 /*

@@ -230,11 +230,15 @@ ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	if (in->i_links_count)
 		return -EBUSY;
 	in->i_dtime = ext2_now(fs);
-	/* Each step below writes the inode as it leaves it: no extra write here. */
-	if (ext2_has_blocks(fs, in)) {
+	/*
+	 * Each step below writes the inode as it leaves it: no extra write
+	 * here.  With no block at all (i_blocks counts the indirect ones too),
+	 * there is no pointer to clear first, and the release may go lazily.
+	 */
+	if (ext2_has_blocks(fs, in) && in->i_blocks) {
 		if ((err = ext2_shrink(fs, ino, in, 0)))
 			return err;
-	} else if (!in->i_file_acl && (err = ext2_inode_store(fs, ino, in, false))) {
+	} else if (!in->i_file_acl && (err = ext2_inode_store_freed(fs, ino, in))) {
 		return err;
 	}
 	if (in->i_file_acl && (err = release_xattr(fs, ino, in)))
