@@ -40,7 +40,9 @@ case $st in
 33) echo "PASS ktest/boot-status" >> "$out" ;;
 35) echo "FAIL ktest/boot-status (tests failed)" >> "$out" ;;
 *)  echo "FAIL ktest/boot-status (qemu exit $st: panic, hang or triple fault; see $log)" >> "$out"
-    grep -a -A30 'panic' "$log" | head -40 ;;
+    grep -a -A30 'panic' "$log" | head -40
+    # A hang: the hung-task detector names a test stuck asleep after 120 s.
+    grep -a -A20 'INFO: task\|BUG: soft lockup' "$log" | head -40 ;;
 esac
 
 # The lock-order checker printed its report for the deliberate inversion,

@@ -4,6 +4,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/clock.h"
 #include "lib/string.h"
+#include "sched/sched.h"
 #include "sync/lockdep.h"
 
 extern const struct ktest __ktest_start[], __ktest_end[];
@@ -37,6 +38,7 @@ ktest_run(const char *filter)
 	unsigned pass = 0, fail = 0;
 
 	printk("ktest: running \"%s\"\n", filter);
+	WRITE_ONCE(current()->hung_watch, true);  /* a test stuck asleep gets named (sched/hung.c) */
 	for (const struct ktest *t = __ktest_start; t < __ktest_end; t++) {
 		uint64_t start;
 		int r;

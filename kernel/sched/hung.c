@@ -15,7 +15,9 @@
  * nr_switches did not move), has slept that long.  Kernel threads that
  * wait for work (the reaper, the flusher) sleep the same way while they
  * have nothing to do, so only threads of processes are judged, as Linux
- * leaves out its idle kernel threads.  A blocked thread's registers are on
+ * leaves out its idle kernel threads, and kernel threads that ask for it
+ * (hung_watch): the kernel's test runner does, so that a test stuck on
+ * the disk names the wait instead of leaving a silent machine.  A blocked thread's registers are on
  * its own stack, where context_switch left them, rbp and the return
  * address among them, so its frame-pointer chain can be walked from there,
  * staying inside its stack.  The looks run under the thread list's lock,
@@ -116,12 +118,18 @@ struct look {
 	uint64_t now_ns, timeout_ns;
 };
 
+bool
+hung_watched(const struct thread *t)
+{
+	return t->proc || READ_ONCE(t->hung_watch);
+}
+
 static void
 judge_process_thread(struct thread *t, void *arg)
 {
 	const struct look *l = arg;
 
-	if (t->proc)
+	if (hung_watched(t))
 		hung_judge(t, l->now_ns, l->timeout_ns);
 }
 

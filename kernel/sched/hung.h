@@ -21,6 +21,9 @@ void hung_task_set_timeout(unsigned seconds);
  */
 bool hung_judge(struct thread *t, uint64_t now_ns, uint64_t timeout_ns);
 
+/* Does the detector judge t: a process's thread, or a kernel thread that set hung_watch? */
+bool hung_watched(const struct thread *t);
+
 /* The return addresses of switched-out t's kernel frames, innermost first. */
 unsigned hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max);
 

@@ -72,6 +72,7 @@ struct thread {
 	uint64_t hung_switches;       /* [all_lock] nr_switches at the hung detector's last look */
 	uint64_t hung_since_ns;       /* [all_lock] when that look first saw this count */
 	bool hung_reported;           /* [all_lock] named on the console for this sleep */
+	bool hung_watch;              /* [s] judged though no process's thread (hung.c) */
 	struct sync_task sync;        /* sync/'s per-thread state: PI, lock checker */
 
 	void (*fn)(void *);           /* [I] */

@@ -222,6 +222,14 @@ KTEST(sched_hung_task_named_once,
 	return 0;
 }
 
+KTEST(sched_hung_watch_covers_the_test_runner,
+      "the hung-task detector judges process threads and kernel threads that opted in (the test runner), not idle ones")
+{
+	KT_ASSERT(hung_watched(current()));                    /* ktest_run set hung_watch */
+	KT_ASSERT(!hung_watched(this_cpu()->idle));
+	return 0;
+}
+
 KTEST(sched_softlockup_judged_by_ticks,
       "ticks finding one thread busy in the kernel for the threshold report it once; a switch, user mode or idle resets the watch")
 {
