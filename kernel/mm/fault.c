@@ -91,11 +91,18 @@ vm_pte_prot(const struct vma *v, bool writable)
 	return f;
 }
 
+/* Where in the VMA's file the page at va lies. */
+static uint64_t
+file_off(const struct vma *v, uint64_t va)
+{
+	return (v->pgoff << PAGE_SHIFT) + (va - v->start);
+}
+
 /* Fill a fresh frame from the VMA's file, zeroing past file_limit. */
 static int
 fill_from_file(const struct vma *v, uint64_t va, void *page)
 {
-	uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
+	uint64_t off = file_off(v, va);
 	int r;
 
 	if (off >= v->file_limit)
@@ -111,28 +118,39 @@ fill_from_file(const struct vma *v, uint64_t va, void *page)
 	return 0;
 }
 
-/* A shared file mapping maps the file's own page: no copy. */
+/*
+ * Map pa, a file's own cached frame (referenced by getpage or getpage_ro),
+ * at va.  => 0, or an error with the reference given back.
+ */
 static int
-fault_shared_file(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
+map_file_frame(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte, paddr_t pa,
+	       bool writable)
 {
-	uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
-	struct page *p;
-	paddr_t pa;
+	struct page *p = pa_to_page(pa);
 	int r;
 
-	if (!vm_file_ops.getpage)
-		return -EIO;
-	if ((r = vm_file_ops.getpage(v->file, off, &pa)) < 0)
-		return r;
-	p = pa_to_page(pa);
 	/* A page its cache lets reclaim take is reverse-mapped like a private one. */
 	if (p && (p->flags & PG_RECLAIMABLE) && (r = vm_page_mapped(mm, va, p))) {
 		page_put(p);
 		return r;
 	}
-	*pte = pa | vm_pte_prot(v, v->prot & VM_WRITE);
+	*pte = pa | vm_pte_prot(v, writable);
 	mm->rss++;
 	return 0;
+}
+
+/* A shared file mapping maps the file's own page: no copy. */
+static int
+fault_shared_file(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
+{
+	paddr_t pa;
+	int r;
+
+	if (!vm_file_ops.getpage)
+		return -EIO;
+	if ((r = vm_file_ops.getpage(v->file, file_off(v, va), &pa)) < 0)
+		return r;
+	return map_file_frame(mm, v, va, pte, pa, v->prot & VM_WRITE);
 }
 
 /*
@@ -153,8 +171,7 @@ fault_shared_file(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
 static int
 fault_private_file_ro(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pte)
 {
-	uint64_t off = (v->pgoff << PAGE_SHIFT) + (va - v->start);
-	struct page *p;
+	uint64_t off = file_off(v, va);
 	paddr_t pa;
 	int r;
 
@@ -163,14 +180,7 @@ fault_private_file_ro(struct mm *mm, const struct vma *v, uint64_t va, pte_t *pt
 		return 1;
 	if ((r = vm_file_ops.getpage_ro(v->file, off, &pa)) < 0)
 		return r == -ENODATA ? 1 : r;
-	p = pa_to_page(pa);
-	if (p && (p->flags & PG_RECLAIMABLE) && (r = vm_page_mapped(mm, va, p))) {
-		page_put(p);
-		return r;
-	}
-	*pte = pa | vm_pte_prot(v, false);
-	mm->rss++;
-	return 0;
+	return map_file_frame(mm, v, va, pte, pa, false);
 }
 
 /* A zeroed frame for a user page, or 0 (the caller returns -ENOMEM and waits). */
