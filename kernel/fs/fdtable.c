@@ -270,22 +270,26 @@ fd_install(struct files *t, struct file *f, int flags)
 	return fd;
 }
 
+/* => t->lock held, or t not shared (fget_light).  The file in slot fd; O_PATH files only when raw. */
+static struct file *
+slot_file(struct files *t, int fd, bool raw)
+{
+	struct file *f = (unsigned)fd < t->size ? t->fd[fd] : NULL;
+
+	return f == FD_RESERVED || (f && !raw && (f->mode & FMODE_PATH)) ? NULL : f;
+}
+
 /* The file at fd, referenced; O_PATH files only when raw. */
 static struct file *
 files_lookup(struct files *t, int fd, bool raw)
 {
-	struct file *f = NULL;
+	struct file *f;
 
 	if (!t || fd < 0)
 		return NULL;
 	spin_lock(&t->lock);
-	if ((unsigned)fd < t->size) {
-		f = t->fd[fd];
-		if (f == FD_RESERVED || (f && !raw && (f->mode & FMODE_PATH)))
-			f = NULL;
-		if (f)
-			file_get(f);
-	}
+	if ((f = slot_file(t, fd, raw)) != NULL)
+		file_get(f);
 	spin_unlock(&t->lock);
 	return f;
 }
@@ -300,10 +304,10 @@ fget(int fd)
 /*
  * The file at fd for the length of one system call of the caller.  When
  * no other thread uses the table (no other process shares it, and the
- * caller's process has no other live thread), only the caller could close fd or
- * replace the table's array, and it is busy in this call; so the slot
- * is read without the lock and without a reference (*ref false: do not
- * file_put).  Linux's fdget makes the same bet.  A shared table takes
+ * caller's process has no other live thread), only the caller could close
+ * fd or replace the table's array, and it is busy in this call; so the
+ * slot is read without the lock and without a reference (*ref false: do
+ * not file_put).  Linux's fdget makes the same bet.  A shared table takes
  * the lock and a reference as fget does.  Others only ever read a table
  * that is not theirs (procfs) and take its lock to do so.
  */
@@ -311,15 +315,11 @@ struct file *
 fget_light(int fd, bool *ref)
 {
 	struct files *t = files_current();
-	struct file *f;
 
 	*ref = t && (files_shared(t) || __atomic_load_n(&t->threads, __ATOMIC_ACQUIRE) > 1);
 	if (*ref)
 		return files_lookup(t, fd, false);
-	if (!t || fd < 0 || (unsigned)fd >= t->size)
-		return NULL;
-	f = t->fd[fd];
-	return f == FD_RESERVED || (f && (f->mode & FMODE_PATH)) ? NULL : f;
+	return t && fd >= 0 ? slot_file(t, fd, false) : NULL;
 }
 
 /* The file at fd, O_PATH descriptors included. */
