@@ -124,8 +124,9 @@ ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode 
  * soon.  A lazy write cannot precede the removal (it only ever goes out
  * behind every ordered write made so far), and the block is remembered so
  * that ext2_flush_freed makes it an ordered write before the next bitmap
- * write (or when a ninth block comes: one write per block, not per inode).  Lost in a crash, the inode is merely leaked.  So an unlink costs
- * one ordered write (the directory block) instead of two or three.
+ * write (or when a ninth block comes: one write per block, not per
+ * inode).  Lost in a crash, the inode is merely leaked.  So an unlink
+ * costs one ordered write (the directory block) instead of two or three.
  */
 int
 ext2_inode_store_freed(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
