@@ -162,6 +162,18 @@ bcache_pin(struct buf *b)
 	spin_unlock(&c->lock);
 }
 
+struct buf *
+bcache_peek_pin(struct bcache *c, uint64_t blk)
+{
+	struct buf *b;
+
+	spin_lock(&c->lock);
+	if ((b = hash_find_locked(c, blk)) != NULL)
+		hold_locked(b);
+	spin_unlock(&c->lock);
+	return b;
+}
+
 void
 bcache_unpin(struct buf *b)
 {

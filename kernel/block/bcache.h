@@ -51,6 +51,7 @@
 
 struct blkdev;
 struct bcache;
+struct bwb_entry;
 
 /* Buffer flags. */
 #define B_VALID  0x01     /* data is the block's contents (or newer) */
@@ -76,6 +77,7 @@ struct buf {
 	struct list_node lru_node;    /* [c] on the LRU list while refcnt == 0 */
 	struct list_node dirty_node;  /* [c] on the dirty list while B_DIRTY */
 	struct waitq wq;              /* threads waiting for B_BUSY to clear */
+	struct bwb_entry *bwb_newest; /* [w] its newest write-behind entry not yet started */
 };
 
 struct bcache_stats {
@@ -113,6 +115,15 @@ int bwrite_ordered(struct buf *b) __must_check;
 int bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data) __must_check;
 /* A whole block whose change may reach the disk at any later point.  => as bwrite_behind. */
 int bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data) __must_check;
+/*
+ * bwrite_behind for a change that needs only the blocks in deps[0..n) on
+ * the disk first (their contents as passed to bwrite_behind* before this
+ * call), not every write queued before it.  The write may then join the
+ * block's newest queued entry, wherever it is in the queue, as long as
+ * every dep's newest entry is ahead of that one; else it is queued last.
+ */
+int bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
+			const uint64_t *deps, unsigned n) __must_check;
 /* Wait for every write queued on dev before the call.  => 0 or the queue's error. */
 int bwrite_behind_wait(struct blkdev *dev) __must_check;
 
@@ -120,6 +131,7 @@ struct bwb_stats {
 	uint64_t queued;              /* writes accepted */
 	uint64_t done;                /* the newest write on the disk (or dropped) */
 	uint64_t merged;              /* writes that replaced the tail's copy */
+	uint64_t coalesced;           /* writes that joined an older entry (bwrite_behind_after) */
 	size_t bytes, limit;          /* copies waiting; writers wait past limit */
 	unsigned lazy;                /* lazily written blocks not yet queued */
 	int error;

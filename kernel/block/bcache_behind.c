@@ -28,8 +28,29 @@
  * written.  A write to the block at the queue's tail, not yet started,
  * replaces that entry's copy instead: no other write comes between them.
  *
- * Costs and limits.  The disk does the same writes as with write-through;
- * what changes is who waits.  The queue may hold at most 1/16 of memory;
+ * Joining.  "After everything before it" is more than most changes need.
+ * bwrite_behind_after() is for a write whose caller names the few blocks
+ * it really needs on the disk first (soft updates' dependencies).  Such a
+ * write may replace the copy in its block's newest entry that has not
+ * started, even far from the tail, when every named block's newest entry
+ * is ahead of that one (may_join_locked): the change then reaches the disk
+ * earlier than its turn, but never before what it needs.  Entries between
+ * that one and the tail lose nothing they needed from its old contents: a
+ * change undoing that would itself need one of them, and so go last.  Each
+ * block remembers its newest unstarted entry (buf->bwb_newest), and
+ * entries are numbered in queue order (pos), so the test is a comparison.
+ *
+ * Waiting on purpose.  Joining needs entries that have not started, so the
+ * head waits for the write-back age (bcache_writeback_age_ns, what
+ * /proc/sys/vm/dirty_expire_centisecs sets) before it starts; a timer
+ * starts it then.  Anyone who waits for the queue (sync, fsync, a writer
+ * over the limit, data write-back) hurries it: w->hurry counts them, and
+ * while it is non-zero the head starts at once.  A crash loses what has
+ * not started, at most the age's worth of changes, as on Linux.
+ *
+ * Costs and limits.  The disk does at most the writes write-through would
+ * do, and fewer as writes join; what changes is who waits and when.  The
+ * queue may hold at most 1/16 of memory;
  * a writer past that waits for the disk to catch up, so a long stream
  * of changes runs at the disk's pace.  A queued block stays in the cache
  * (the entry holds a reference) so a reread cannot fetch the old contents
@@ -41,9 +62,9 @@
  * bwrite_behind_wait() returns the error (-EIO), which fsync and sync pass
  * on.  A kernel message names the block.
  *
- * Locks: each queue's lock (struct bwb) is a leaf but for its wait queue;
- * it is taken in interrupt context and never held with the cache's lock or
- * while submitting I/O.
+ * Locks: each queue's lock (struct bwb) is a leaf but for its wait queue
+ * and the timer list's lock (ktimer_arm); it is taken in interrupt context
+ * and never held with the cache's lock or while submitting I/O.
  */
 #include "block/bcache_internal.h"
 #include "arch/arch.h"
@@ -60,6 +81,8 @@ struct bwb_entry {
 	struct blk_request rq;      /* its write, while it is the head */
 	struct buf *b;              /* the cached block, referenced until written */
 	uint64_t seq;               /* [w] the newest write this entry holds */
+	uint64_t pos;               /* [I] its place: entries are numbered in queue order */
+	uint64_t born_ns;           /* [I] when it was queued */
 	void *data;                 /* [w] the block as that write left it */
 };
 
@@ -74,12 +97,27 @@ bwb_limit(void)
 	return lim > BWB_MIN_LIMIT ? lim : BWB_MIN_LIMIT;
 }
 
+static void pump(struct bcache *c);
+
+/* The head has waited long enough (interrupt context). */
+static void
+bwb_timer(void *arg)
+{
+	struct bcache *c = arg;
+
+	spin_lock(&c->behind.lock);
+	c->behind.timer_due = 0;
+	spin_unlock(&c->behind.lock);
+	pump(c);
+}
+
 void
 bwb_init(struct bwb *w)
 {
 	spin_init(&w->lock, "bwb");
 	list_init(&w->queue);
 	waitq_init(&w->done_wq);
+	ktimer_init(&w->timer, bwb_timer, container_of(w, struct bcache, behind));
 }
 
 /* ------------------------------------------------------------ the writer */
@@ -112,7 +150,9 @@ finish_head(struct bcache *c, struct bwb_entry *e, int r)
 	list_remove(&e->node);
 	w->busy = false;
 	w->bytes -= c->bsize;
-	w->done = e->seq;
+	w->entries_done = e->pos;
+	if (e->seq > w->done)           /* an entry may hold a write newer than later ones */
+		w->done = e->seq;
 	if (r && !w->error) {
 		w->error = r;
 		pr_err("bcache: %s: write of block %llu failed (%d); the writes queued after "
@@ -125,11 +165,31 @@ finish_head(struct bcache *c, struct bwb_entry *e, int r)
 }
 
 /*
- * Start the head entry if nothing is on the disk.  Called after queueing
- * and from each completion.  One CPU at a time runs the loop (pumping);
- * a completion that arrives meanwhile, even inside blk_submit on this
- * CPU, only finishes its entry and leaves the next start to the loop,
- * which looks again under the lock: no recursion, no lost start.
+ * => w->lock held.  Whether the head may start now: someone waits for the
+ * queue, a write failed (the rest is dropped at once), or the head has
+ * been queued for the write-back age.  If not, set the timer for then.
+ */
+static bool
+head_due_locked(struct bwb *w, struct bwb_entry *e)
+{
+	uint64_t due = e->born_ns + READ_ONCE(bcache_writeback_age_ns);
+
+	if (w->hurry || w->error || time_ns() >= due)
+		return true;
+	if (w->timer_due != due) {
+		w->timer_due = due;
+		ktimer_arm(&w->timer, due);
+	}
+	return false;
+}
+
+/*
+ * Start the head entry if nothing is on the disk and it is due.  Called
+ * after queueing, from each completion and from the timer.  One CPU at a
+ * time runs the loop (pumping); a completion that arrives meanwhile, even
+ * inside blk_submit on this CPU, only finishes its entry and leaves the
+ * next start to the loop, which looks again under the lock: no recursion,
+ * no lost start.
  */
 static void
 pump(struct bcache *c)
@@ -146,7 +206,11 @@ pump(struct bcache *c)
 		struct bwb_entry *e = list_entry(w->queue.next, struct bwb_entry, node);
 		int r = w->error;
 
+		if (!head_due_locked(w, e))
+			break;
 		w->busy = true;         /* the head's copy now belongs to the disk */
+		if (e->b->bwb_newest == e)
+			e->b->bwb_newest = NULL;   /* no later write may join it */
 		spin_unlock(&w->lock);
 		if (r == 0) {
 			e->rq.op = BLK_OP_WRITE;
@@ -180,16 +244,27 @@ entry_done(struct blk_request *rq)
 
 /* Wait while the queue is over its limit.  => 0 or the queue's error. */
 static int
-throttle(struct bwb *w)
+throttle(struct bcache *c)
 {
+	struct bwb *w = &c->behind;
 	size_t limit = READ_ONCE(w->limit) ? 0 : bwb_limit();   /* the first time */
 	int r;
 
 	spin_lock(&w->lock);
 	if (limit)
 		w->limit = limit;
+	if (w->bytes < w->limit || w->error) {
+		r = w->error;
+		spin_unlock(&w->lock);
+		return r;
+	}
+	w->hurry++;                     /* full: the queue runs now, whatever its age */
+	spin_unlock(&w->lock);
+	pump(c);
+	spin_lock(&w->lock);
 	while (w->bytes >= w->limit && !w->error)
 		waitq_sleep(&w->done_wq, &w->lock, 0, false);
+	w->hurry--;
 	r = w->error;
 	spin_unlock(&w->lock);
 	return r;
@@ -216,22 +291,57 @@ lazy_forget_locked(struct bwb *w, struct buf *b)
 	return i >= 0;
 }
 
+/* What a new write of a block must come after. */
+struct after {
+	bool all;               /* every write queued before it (bwrite_behind) */
+	struct buf **deps;      /* else these blocks' writes so far (pinned, or NULL: not cached) */
+	unsigned n;
+};
+
+/*
+ * => w->lock held.  May b's new contents join its newest unstarted entry
+ * e instead of going last?  At the tail, always: nothing is queued after
+ * it.  Further back only when every block the change needs is written by
+ * an entry ahead of e (or started, or not queued at all): the disk then
+ * never holds the change without what it needs, and whatever the entries
+ * between e and the tail needed from e's old contents is still there,
+ * since a change undoing it would itself need one of them (and so could
+ * not join e).
+ */
+static bool
+may_join_locked(struct bwb *w, struct bwb_entry *e, const struct after *a)
+{
+	if (!e)
+		return false;
+	if (&e->node == w->queue.prev)
+		return true;
+	if (a->all)
+		return false;
+	for (unsigned i = 0; i < a->n; i++) {
+		struct bwb_entry *d = a->deps[i] ? a->deps[i]->bwb_newest : NULL;
+
+		if (d && d->pos > e->pos)
+			return false;
+	}
+	return true;
+}
+
 /*
  * Queue b's contents (b held, already updated).  fresh is a spare entry,
- * used unless the tail entry can take the write; it is consumed (set to
- * NULL) when used.  => 0 or the queue's error.
+ * used unless an entry of b can take the write (above); it is consumed
+ * (set to NULL) when used.  => 0 or the queue's error.
  *
  * The block is copied into fresh before the lock: the completion
  * interrupt takes the same lock on the CPU the disk interrupts, and a
  * block copy inside it kept that CPU spinning (a fifth of the busy time
- * in a create-and-unlink loop).  A merge into the tail then swaps the two
- * copies' buffers, and fresh leaves with the old one.
+ * in a create-and-unlink loop).  A join then swaps the two copies'
+ * buffers, and fresh leaves with the old one.
  */
 static int
-enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh)
+enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh, const struct after *a)
 {
 	struct bwb *w = &c->behind;
-	struct bwb_entry *tail = NULL, *e;
+	struct bwb_entry *e;
 	bool pinned = false, lazy_pin;
 	int r;
 
@@ -241,21 +351,26 @@ enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh)
 	lazy_pin = lazy_forget_locked(w, b);    /* this copy carries the lazy change */
 	if ((r = w->error) != 0)
 		goto out;
-	if (!list_empty(&w->queue))
-		tail = list_entry(w->queue.prev, struct bwb_entry, node);
-	if (tail && tail->b == b && !(w->busy && w->queue.next == &tail->node)) {
-		void *older = tail->data;       /* not started: nobody else uses it */
+	e = b->bwb_newest;
+	if (may_join_locked(w, e, a)) {
+		void *older = e->data;          /* not started: nobody else uses it */
 
-		tail->data = (*fresh)->data;
+		e->data = (*fresh)->data;
 		(*fresh)->data = older;
-		tail->seq = ++w->queued;
-		w->merged++;
+		e->seq = ++w->queued;
+		if (&e->node == w->queue.prev)
+			w->merged++;
+		else
+			w->coalesced++;
 		goto out;
 	}
 	e = *fresh;
 	*fresh = NULL;
 	e->b = b;
 	e->seq = ++w->queued;
+	e->pos = ++w->entries;
+	e->born_ns = time_ns();
+	b->bwb_newest = e;
 	pinned = true;
 	list_push_back(&w->queue, &e->node);
 	w->bytes += c->bsize;
@@ -289,12 +404,14 @@ write_through(struct buf *b)
 	return r ? r : bwrite_ordered(b);
 }
 
+static const struct after after_all = { .all = true };
+
 /* Queue held buffer b's contents as an ordered write (or write it through). */
 static int
-queue_held(struct bcache *c, struct buf *b)
+queue_held(struct bcache *c, struct buf *b, const struct after *a)
 {
 	struct bwb_entry *fresh = entry_new(c->bsize);
-	int r = fresh ? enqueue(c, b, &fresh) : write_through(b);
+	int r = fresh ? enqueue(c, b, &fresh, a) : write_through(b);
 
 	if (fresh)                      /* merged into the tail: not used */
 		entry_free(fresh);
@@ -314,8 +431,8 @@ cache_block(struct bcache *c, uint64_t blockno, const void *data)
 	return b;
 }
 
-int
-bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
+static int
+write_behind(struct blkdev *dev, uint64_t blockno, const void *data, const struct after *a)
 {
 	struct bcache *c = bcache_of(dev);
 	struct buf *b;
@@ -325,14 +442,42 @@ bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
 		return -ENOMEM;
 	if (dev->readonly)
 		return -EROFS;
-	if ((r = throttle(&c->behind)) != 0)
+	if ((r = throttle(c)) != 0)
 		return r;
 	b = cache_block(c, blockno, data);
 	if (IS_ERR(b))
 		return (int)PTR_ERR(b);
-	r = queue_held(c, b);
+	r = queue_held(c, b, a);
 	brelse(b);
 	pump(c);
+	return r;
+}
+
+int
+bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
+{
+	return write_behind(dev, blockno, data, &after_all);
+}
+
+#define BWB_DEPS_MAX 8
+
+int
+bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
+		    const uint64_t *deps, unsigned n)
+{
+	struct bcache *c = bcache_of(dev);
+	struct buf *pinned[BWB_DEPS_MAX];
+	struct after a = { .all = n > BWB_DEPS_MAX, .deps = pinned, .n = n };
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n && !a.all; i++)      /* pinned: their entries stay put */
+		pinned[i] = deps[i] == blockno ? NULL : bcache_peek_pin(c, deps[i]);
+	r = write_behind(dev, blockno, data, &a);
+	for (unsigned i = 0; i < n && !a.all; i++)
+		if (pinned[i])
+			bcache_unpin(pinned[i]);
 	return r;
 }
 
@@ -372,7 +517,7 @@ bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
 	if (!kept)
 		bcache_unpin(b);
 	if (!kept && !listed && r == 0)
-		r = queue_held(c, b);           /* the list is full: in order, now */
+		r = queue_held(c, b, &after_all);   /* the list is full: in order, now */
 	brelse(b);
 	pump(c);
 	return r;
@@ -394,7 +539,7 @@ bwb_push_lazy(struct bcache *c)
 			break;
 		h = bget(c->dev, b->blockno);   /* b itself: pinned, so still cached */
 		if (!IS_ERR(h)) {
-			(void)queue_held(c, h);     /* an error stays in w->error */
+			(void)queue_held(c, h, &after_all);   /* an error stays in w->error */
 			brelse(h);
 		}
 		bcache_unpin(b);
@@ -414,9 +559,14 @@ bwrite_behind_wait(struct blkdev *dev)
 		return 0;
 	w = &c->behind;
 	spin_lock(&w->lock);
-	upto = w->queued;
-	while (w->done < upto && !list_empty(&w->queue))
+	upto = w->entries;              /* every write so far is in one of these */
+	w->hurry++;
+	spin_unlock(&w->lock);
+	pump(c);                        /* the head need not wait for its age now */
+	spin_lock(&w->lock);
+	while (w->entries_done < upto && !list_empty(&w->queue))
 		waitq_sleep(&w->done_wq, &w->lock, 0, false);
+	w->hurry--;
 	r = w->error;
 	spin_unlock(&w->lock);
 	return r;
@@ -436,6 +586,7 @@ bwrite_behind_stats(struct blkdev *dev, struct bwb_stats *st)
 	st->queued = w->queued;
 	st->done = w->done;
 	st->merged = w->merged;
+	st->coalesced = w->coalesced;
 	st->bytes = w->bytes;
 	st->limit = w->limit;
 	st->lazy = w->nlazy;

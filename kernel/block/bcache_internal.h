@@ -3,6 +3,7 @@
 #pragma once
 
 #include "block/bcache.h"
+#include "sched/timer.h"
 #include "block/blk.h"
 #include "block/readahead.h"
 #include "sync/spinlock.h"
@@ -27,6 +28,11 @@ struct bwb {
 	bool pumping;                       /* [w] a CPU is starting entries (pump) */
 	uint64_t queued, done;              /* [w] writes accepted / the newest on the disk */
 	uint64_t merged;                    /* [w] writes that replaced the tail's copy */
+	uint64_t coalesced;                 /* [w] writes taken by an older entry (deps allowed it) */
+	uint64_t entries, entries_done;     /* [w] entries made / written, in queue order */
+	unsigned hurry;                     /* [w] threads waiting: start the head now */
+	uint64_t timer_due;                 /* [w] when the timer is set to start the head; 0: not set */
+	struct ktimer timer;                /* starts the head once it has waited long enough */
 	size_t bytes, limit;                /* [w] copies queued; writers wait past limit */
 	int error;                          /* [w] a write failed: nothing more is written */
 	struct buf *lazy[BWB_LAZY_MAX];     /* [w] changed by bwrite_lazy, not yet queued; pinned */
@@ -68,6 +74,8 @@ void bcache_unhold_locked(struct bcache *c, struct buf *b, bool cold);
 /* => b held.  Keep it in the cache after brelse until bcache_unpin (write-behind). */
 void bcache_pin(struct buf *b);
 void bcache_unpin(struct buf *b);
+/* The cached buffer for blk, pinned (not held: no B_BUSY), or NULL.  bcache_unpin it. */
+struct buf *bcache_peek_pin(struct bcache *c, uint64_t blk);
 /* => b held.  Its data is now the block's contents (or newer). */
 void bcache_mark_valid(struct buf *b);
 /* => c->lock held.  b was dirty and is now written. */

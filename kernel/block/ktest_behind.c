@@ -5,16 +5,30 @@
  * version of a block reaches the disk, a rewrite of the queue's tail
  * replaces its copy, queued blocks stay cached past the cache's size, and
  * the disk only ever holds a prefix of the writes; lazy writes wait for
- * sync or the block's next ordered write.
+ * sync or the block's next ordered write; a write that names its
+ * dependencies joins an older entry only when they are ahead of it; the
+ * head waits for the write-back age unless someone waits for the queue.
  * vda blocks 7000-7600 and the partition vdb5 are used only here.
  */
 #include "block/ktest_disks.h"
 #include "block/bcache.h"
 #include "lib/string.h"
 #include "mm/slab.h"
+#include "sched/sched.h"
 #include "uapi/errno.h"
 
 #define SPB 2           /* sectors per 1 KiB block */
+#define HOUR_NS 3600000000000ull
+
+/* Set how long the queue's head waits before it starts; => the old age. */
+static uint64_t
+set_age(uint64_t ns)
+{
+	uint64_t old = bcache_writeback_age_ns;
+
+	WRITE_ONCE(bcache_writeback_age_ns, ns);
+	return old;
+}
 #define RUN 512         /* blocks queued at once: far more than the disk writes meanwhile */
 
 static int
@@ -148,9 +162,11 @@ KTEST(bwb_disk_only_holds_a_prefix, "A and B written alternately 200 times: read
 	uint8_t *buf = kzalloc(SPB * BLK_SECTOR_SIZE), *raw = kmalloc(SPB * BLK_SECTOR_SIZE);
 	struct bwb_stats w;
 	unsigned samples = 0;
+	uint64_t age;
 	bool ok = true;
 
 	KT_ASSERT(buf && raw);
+	age = set_age(0);                               /* the queue drains at once */
 	KT_EQ(bwrite_behind(vda, 7596, buf), 0);        /* both at version 0 */
 	KT_EQ(bwrite_behind(vda, 7597, buf), 0);
 	KT_EQ(bwrite_behind_wait(vda), 0);
@@ -174,6 +190,7 @@ KTEST(bwb_disk_only_holds_a_prefix, "A and B written alternately 200 times: read
 	KT_EQ(bwrite_behind_wait(vda), 0);
 	KT_EQ(disk_version(vda, 7596, raw), ROUNDS);
 	KT_EQ(disk_version(vda, 7597, raw), ROUNDS);
+	set_age(age);
 	kfree(buf);
 	kfree(raw);
 	return 0;
@@ -205,6 +222,95 @@ KTEST(bwb_lazy_waits_for_sync_or_the_next_write,
 	KT_ASSERT(kt_disk_has(vda, 7580, 'L'));
 	bwrite_behind_stats(vda, &w);
 	KT_EQ(w.lazy, 0);
+	kfree(buf);
+	return 0;
+}
+
+static int
+after(struct blkdev *d, uint64_t blk, uint8_t tag, void *buf, const uint64_t *deps, unsigned n)
+{
+	blk_pattern_fill(buf, tag, blk * SPB + d->start, SPB);
+	return bwrite_behind_after(d, blk, buf, deps, n);
+}
+
+/*
+ * Queue A, B; then A again needing nothing (joins A's entry, ahead of B);
+ * A again needing B (B's entry is behind A's: a new entry last); B
+ * needing A (A's newest entry is now behind B's: last again).  Four
+ * writes reach the disk, the newest versions win.
+ */
+KTEST(bwb_after_joins_an_older_entry,
+      "bwrite_behind_after: a write joins its block's older entry only when every dep is ahead of it")
+{
+	KT_DISK(vda, "vda");
+	uint8_t *buf = kmalloc(SPB * BLK_SECTOR_SIZE);
+	const uint64_t a = 7560, b = 7561;
+	struct bwb_stats w0, w1;
+	struct blk_stats d0, d1;
+	uint64_t age = set_age(HOUR_NS);                /* nothing starts before the wait */
+
+	KT_ASSERT(buf);
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	bwrite_behind_stats(vda, &w0);
+	blk_get_stats(vda, &d0);
+	KT_EQ(behind(vda, a, 'a', buf), 0);
+	KT_EQ(behind(vda, b, 'b', buf), 0);
+	KT_EQ(after(vda, a, 'c', buf, NULL, 0), 0);     /* joins entry 1 */
+	KT_EQ(after(vda, a, 'd', buf, &b, 1), 0);       /* needs b: entry 3 */
+	KT_EQ(after(vda, b, 'e', buf, &a, 1), 0);       /* needs a (entry 3): entry 4 */
+	KT_ASSERT(cache_has(vda, a, 'd'));
+	KT_ASSERT(kt_disk_has(vda, a, KT_VDA_TAG));     /* still waiting for its age */
+	bwrite_behind_stats(vda, &w1);
+	KT_EQ(w1.coalesced - w0.coalesced, 1);
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	bwrite_behind_stats(vda, &w1);
+	blk_get_stats(vda, &d1);
+	KT_EQ(w1.queued - w0.queued, 5);
+	KT_EQ(d1.writes - d0.writes, 4);
+	KT_ASSERT(kt_disk_has(vda, a, 'd'));
+	KT_ASSERT(kt_disk_has(vda, b, 'e'));
+	set_age(age);
+	kfree(buf);
+	return 0;
+}
+
+/* Poll (without waiting on the queue) until blk holds tag on the disk; up to 20 s. */
+static bool
+reaches_disk(struct blkdev *d, uint64_t blk, uint8_t tag)
+{
+	for (int i = 0; i < 2000; i++) {
+		if (kt_disk_has(d, blk, tag))
+			return true;
+		sched_sleep_ns(10000000, false);
+	}
+	return false;
+}
+
+KTEST(bwb_head_waits_for_its_age,
+      "the queue's head waits for the write-back age (the timer starts it then), or for a waiter")
+{
+	KT_DISK(vda, "vda");
+	uint8_t *buf = kmalloc(SPB * BLK_SECTOR_SIZE);
+	struct blk_stats d0, d1;
+	uint64_t age = set_age(HOUR_NS);
+
+	KT_ASSERT(buf);
+	KT_EQ(bwrite_behind_wait(vda), 0);
+	blk_get_stats(vda, &d0);
+	KT_EQ(behind(vda, 7565, 'f', buf), 0);
+	sched_sleep_ns(50000000, false);
+	blk_get_stats(vda, &d1);
+	KT_EQ(d1.writes, d0.writes);                    /* an hour to go */
+	KT_ASSERT(kt_disk_has(vda, 7565, KT_VDA_TAG));
+	set_age(100000000);                             /* 0.1 s: the next write looks again */
+	KT_EQ(behind(vda, 7566, 'g', buf), 0);
+	KT_ASSERT(reaches_disk(vda, 7565, 'f'));        /* the timer, not a waiter, started it */
+	KT_ASSERT(reaches_disk(vda, 7566, 'g'));
+	set_age(HOUR_NS);
+	KT_EQ(behind(vda, 7567, 'h', buf), 0);
+	KT_EQ(bwrite_behind_wait(vda), 0);              /* a waiter does not wait an hour */
+	KT_ASSERT(kt_disk_has(vda, 7567, 'h'));
+	set_age(age);
 	kfree(buf);
 	return 0;
 }

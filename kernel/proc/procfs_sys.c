@@ -9,6 +9,7 @@
 #include "arch/arch.h"
 #include "arch/x86_64/clock.h"
 #include "arch/x86_64/trap.h"
+#include "block/bcache.h"
 #include "block/blk.h"
 #include "fs/vfs.h"
 #include "lib/format.h"
@@ -360,6 +361,30 @@ store_hung_timeout(const char *text, size_t n)
 	return 0;
 }
 
+/*
+ * /proc/sys/vm/dirty_expire_centisecs: how long a change may wait in
+ * memory before write-back takes it (delayed writes and the ordered
+ * write-behind queue alike; block/bcache.h).  Root may set it.
+ */
+static int
+show_dirty_expire(struct seqbuf *sb, int pid)
+{
+	return seq_printf(sb, "%llu\n",
+			  (unsigned long long)(READ_ONCE(bcache_writeback_age_ns) / 10000000));
+}
+
+static int
+store_dirty_expire(const char *text, size_t n)
+{
+	const char *end;
+	unsigned long long cs = kstrtoull(text, &end, 10);
+
+	if (current()->cred->euid != 0 || end == text || cs > 100u * 3600)
+		return -1;
+	WRITE_ONCE(bcache_writeback_age_ns, cs * 10000000ull);
+	return 0;
+}
+
 static int
 show_zero(struct seqbuf *sb, int pid)
 {
@@ -373,6 +398,8 @@ show_hostname(struct seqbuf *sb, int pid)
 }
 
 static const struct procfs_entry sys_vm[] = {
+	{ "dirty_expire_centisecs", S_IFREG | 0644, .show = show_dirty_expire,
+	  .store = store_dirty_expire },
 	{ "drop_caches", S_IFREG | 0200, .show = show_zero, .store = drop_caches },
 };
 static const struct procfs_entry sys_kernel[] = {

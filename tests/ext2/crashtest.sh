@@ -11,6 +11,12 @@ export PATH
 mkdir -p /crash || exit 1
 # Where the disk's interrupts went so far (the stage checks irqaffinity=).
 mount -t proc proc /proc && cat /proc/interrupts
+# expire=CENTISECONDS on the command line: how long the ordered writes may
+# wait in memory, where later ones can join them (0: they start at once).
+if [ -n "${expire:-}" ]; then
+	echo "$expire" > /proc/sys/vm/dirty_expire_centisecs &&
+		echo "CRASHTEST: dirty_expire_centisecs $(cat /proc/sys/vm/dirty_expire_centisecs)"
+fi
 echo "CRASHTEST: running"
 ext2util churn /crash
 echo "CRASHTEST: churn stopped"

@@ -136,6 +136,11 @@ crash() {	# crash N SECONDS [WORDS]: kill the workload SECONDS after it started
 	kill -9 $qpid 2>/dev/null
 	wait $qpid 2>/dev/null
 	check "crash$1-workload-ran" grep -aq "CRASHTEST: running" "$log"
+	case " ${3:-} " in
+	*" expire="*)
+		e=${3##*expire=}
+		check "crash$1-expire-set" grep -aq "CRASHTEST: dirty_expire_centisecs ${e%% *}" "$log" ;;
+	esac
 	check "crash$1-no-panic" sh -c "! grep -aq panic '$log'"
 	e2fsck -fn "$img" > "$dir/crash$1.fsck" 2>&1
 	if "$dir/fsckjudge" < "$dir/crash$1.fsck" > "$dir/crash$1.judged"; then
@@ -148,9 +153,11 @@ crash() {	# crash N SECONDS [WORDS]: kill the workload SECONDS after it started
 disk_irqs() {
 	tr -d '\r' < "$dir/crash$1.log" | awk '/^ *[0-9]+:.* virtio-blk / { print $2, $3; exit }'
 }
-crash 1 1 irqaffinity=1
-crash 2 2.5
-crash 3 4
+# The ordered writes start at once (expire=0), or wait 50 or 500 ms, long
+# enough for later writes to join them (kernel/block/bcache_behind.c).
+crash 1 1 "irqaffinity=1 expire=0"
+crash 2 2.5 expire=5
+crash 3 4 expire=50
 # Two CPUs: by default the disk interrupts the boot CPU; irqaffinity=1 aims
 # it at the other one (drivers/pci_irq.c).
 set -- $(disk_irqs 2)

@@ -218,6 +218,30 @@ disk_read(struct ext2_io *io, uint64_t blkno, void *buf)
 	return n == (ssize_t)io->block_size ? 0 : -EIO;
 }
 
+/* The newest logged write of blkno, or -1. */
+static long
+log_newest(const struct eh_disk *d, uint64_t blkno, uint32_t bsize)
+{
+	for (size_t i = d->nlog; i-- > 0;)
+		if (d->log[i].off == blkno * bsize)
+			return (long)i;
+	return -1;
+}
+
+/* Let a write_after replace the block's newest logged write?  (See join_after.) */
+static bool
+may_join(const struct eh_disk *d, uint64_t blkno, const uint64_t *deps, unsigned n,
+	 uint32_t bsize, long *at)
+{
+	*at = log_newest(d, blkno, bsize);
+	if (*at < 0)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (deps[i] != blkno && log_newest(d, deps[i], bsize) > *at)
+			return false;
+	return true;
+}
+
 static int
 disk_write(struct ext2_io *io, uint64_t blkno, const void *buf)
 {
@@ -240,6 +264,24 @@ disk_write(struct ext2_io *io, uint64_t blkno, const void *buf)
 		d->nlog++;
 	}
 	return n == (ssize_t)io->block_size ? 0 : -EIO;
+}
+
+static int
+disk_write_after(struct ext2_io *io, uint64_t blkno, const void *buf, const uint64_t *deps,
+		 unsigned ndeps)
+{
+	struct eh_disk *d = io->ctx;
+	long at;
+
+	if (!d->record || !may_join(d, blkno, deps, ndeps, io->block_size, &at))
+		return disk_write(io, blkno, buf);
+	if (pwrite(d->fd, buf, io->block_size, (off_t)(blkno * io->block_size)) !=
+	    (ssize_t)io->block_size)
+		return -EIO;
+	d->writes++;
+	d->joined++;
+	memcpy(d->log[at].data, buf, io->block_size);
+	return 0;
 }
 
 /*
@@ -281,6 +323,7 @@ eh_disk_open(struct eh_disk *d, const char *img, bool writable)
 	d->io.write = writable ? disk_write : NULL;
 	d->io.flush = disk_flush;
 	d->io.write_lazy = writable ? disk_write_lazy : NULL;
+	d->io.write_after = writable ? disk_write_after : NULL;
 	return 0;
 }
 

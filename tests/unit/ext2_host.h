@@ -31,6 +31,15 @@ struct eh_disk {
 	bool record;
 	struct eh_write *log;
 	size_t nlog, caplog;
+	/*
+	 * With join_after set, io.write_after is offered, and a write it
+	 * takes replaces the block's newest logged write instead of being
+	 * logged last, whenever every block it depends on was last logged
+	 * before that one: the block layer's rule (bwrite_behind_after) with
+	 * nothing ever started, so it joins as much as it ever can.
+	 */
+	bool join_after;
+	unsigned long joined;
 };
 
 /*

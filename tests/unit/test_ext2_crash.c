@@ -44,10 +44,13 @@ typedef void (*step_fn)(struct ext2_fs *fs);
 /*
  * Make a small volume and prepare it; record the writes of one operation;
  * then rebuild the volume as a crash would leave it after every prefix of
- * those writes, and ask e2fsck.
+ * those writes, and ask e2fsck.  With join, writes that name their
+ * dependencies join earlier logged writes as far as the block layer's
+ * rule lets them (eh_disk.join_after), so the prefixes are those of the
+ * shortest queue the rule can make.
  */
 static void
-crash_test(const char *name, step_fn prepare, step_fn op)
+crash_test_join(const char *name, step_fn prepare, step_fn op, bool join)
 {
 	const char *img = eh_path("crash.img"), *before = eh_path("crash-before.img");
 	const char *cut = eh_path("crash-cut.img");
@@ -61,6 +64,7 @@ crash_test(const char *name, step_fn prepare, step_fn op)
 	CHECK_EQ(ext2_sync(fs), 0);
 	CHECK_EQ(eh_copy(img, before), 0);
 	d.record = true;
+	d.join_after = join;
 	op(fs);
 	CHECK_EQ(ext2_sync(fs), 0);     /* the frees, bitmaps and counts it left for later */
 	d.record = false;
@@ -69,6 +73,8 @@ crash_test(const char *name, step_fn prepare, step_fn op)
 		for (size_t i = 0; i < d.nlog; i++)
 			printf("--- %s write %zu: block %llu\n", name, i + 1,
 			       (unsigned long long)(d.log[i].off / 1024));
+	if (join)
+		printf("  %s: %zu writes logged, %lu joined earlier ones\n", name, d.nlog, d.joined);
 	for (size_t k = 0; k <= d.nlog; k++) {
 		char *out;
 
@@ -85,6 +91,12 @@ crash_test(const char *name, step_fn prepare, step_fn op)
 	}
 	CHECK_EQ(eh_umount(&d, fs), 0);
 	CHECK(eh_fsck_clean(img));
+}
+
+static void
+crash_test(const char *name, step_fn prepare, step_fn op)
+{
+	crash_test_join(name, prepare, op, false);
 }
 
 
@@ -215,7 +227,7 @@ prep_empty(struct ext2_fs *fs)
 	CHECK_EQ(eh_create(fs, ROOT, "e", 0644, &ino), 0);
 }
 
-/* An empty file: its inode's release is written lazily (inode.c, store_freed). */
+/* An empty file: its inode is marked deleted after its name left (one write). */
 static void
 op_unlink_empty(struct ext2_fs *fs)
 {
@@ -254,7 +266,58 @@ op_grow_dir(struct ext2_fs *fs)
 	CHECK_EQ(eh_create(fs, at(fs, "/d"), "one-more-name-please", 0644, &ino), 0);
 }
 
+static void
+unlink_prepared(struct ext2_fs *fs, uint32_t d, int i)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "name-of-twenty-%04d", i);
+	CHECK_EQ(ext2_unlink(fs, d, name, strlen(name), NULL), 0);
+}
+
+/*
+ * A burst of creates and unlinks in one directory, the pattern whose writes
+ * join: names on the disk before it and names made in it come and go,
+ * freed inode numbers are used again, a name of a file with a second link
+ * goes.
+ */
+static void
+op_burst(struct ext2_fs *fs)
+{
+	char name[32];
+	uint32_t ino, d = at(fs, "/d");
+
+	unlink_prepared(fs, d, 0);
+	unlink_prepared(fs, d, 1);
+	for (int i = 0; i < 12; i++) {
+		if (i % 4 == 3)
+			unlink_prepared(fs, d, 2 + i / 4);
+		snprintf(name, sizeof(name), "f%d", i);
+		CHECK_EQ(eh_create(fs, d, name, 0644, &ino), 0);
+	}
+	for (int i = 0; i < 12; i += 2) {
+		snprintf(name, sizeof(name), "f%d", i);
+		CHECK_EQ(ext2_unlink(fs, d, name, strlen(name), NULL), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		snprintf(name, sizeof(name), "g%d", i);
+		CHECK_EQ(eh_create(fs, d, name, 0644, &ino), 0);
+		unlink_prepared(fs, d, 10 + i);
+	}
+	CHECK_EQ(ext2_link(fs, at(fs, "/d/f1"), ROOT, "f1-too", 6), 0);
+	CHECK_EQ(ext2_unlink(fs, d, "f1", 2, NULL), 0);
+	CHECK_EQ(ext2_unlink(fs, d, "g0", 2, NULL), 0);
+	CHECK_EQ(eh_create(fs, d, "last", 0644, &ino), 0);
+	/* A link (written after everything) between a name's entry and its removal. */
+	CHECK_EQ(eh_create(fs, d, "p", 0644, &ino), 0);
+	CHECK_EQ(ext2_link(fs, ino, d, "p-hard", 6), 0);
+	CHECK_EQ(ext2_unlink(fs, d, "p", 1, NULL), 0);
+	CHECK_EQ(ext2_unlink(fs, d, "p-hard", 6, NULL), 0);
+}
+
 TEST(crash_during_create)          { crash_test("create", NULL, op_create); }
+TEST(crash_during_burst)           { crash_test_join("burst", prep_full_dir, op_burst, false); }
+TEST(crash_during_burst_joined)    { crash_test_join("burst, joined", prep_full_dir, op_burst, true); }
 TEST(crash_during_mkdir)           { crash_test("mkdir", prep_dirs, op_mkdir); }
 TEST(crash_during_slow_symlink)    { crash_test("symlink", NULL, op_symlink); }
 TEST(crash_during_link)            { crash_test("link", prep_dirs, op_link); }

@@ -64,18 +64,24 @@ is_metadata(const struct ext2_fs *fs, uint32_t g, uint32_t blk)
 	       (blk >= gd->bg_inode_table && blk - gd->bg_inode_table < fs->itable_blocks);
 }
 
-/* Write the cached bitmap block if frees changed it. */
+/*
+ * Write the cached bitmap block if it changed.  Bits only set (allocations)
+ * need nothing on the disk first: a set bit nobody points at is a leak at
+ * worst, so the write may join an earlier queued write of the block.  A
+ * cleared bit (a free) must come after every write that let go of the
+ * block or inode, so a bitmap with frees in it goes after everything.
+ */
 int
 ext2_bitmap_flush(struct ext2_fs *fs)
 {
+	static const struct ext2_deps none = { 0 };
+	bool frees = fs->bitmap_frees;
 	int err;
 
 	if (!fs->bitmap_dirty)
 		return 0;
-	if ((err = ext2_flush_freed(fs)))       /* a freed inode before its bit */
-		return err;
-	fs->bitmap_dirty = false;
-	if ((err = ext2_bwrite(fs, fs->bitmap_blk, fs->bitmap)))
+	fs->bitmap_dirty = fs->bitmap_frees = false;
+	if ((err = ext2_bwrite_after(fs, fs->bitmap_blk, fs->bitmap, frees ? NULL : &none)))
 		fs->bitmap_blk = 0;
 	return err;
 }
@@ -228,7 +234,7 @@ ext2_block_free(struct ext2_fs *fs, uint32_t blk)
 	if (!bit_test(fs->bitmap, bit))
 		return ext2_corrupt(fs, "freeing a free block");
 	bit_flip(fs->bitmap, bit);
-	fs->bitmap_dirty = true;
+	fs->bitmap_dirty = fs->bitmap_frees = true;
 	fs->gd[g].bg_free_blocks_count++;
 	fs->sb.s_free_blocks_count++;
 	ext2_gd_dirty(fs, g);
@@ -332,7 +338,7 @@ ext2_inode_release(struct ext2_fs *fs, uint32_t ino, bool dir)
 	if (!bit_test(fs->bitmap, bit))
 		return ext2_corrupt(fs, "freeing a free inode");
 	bit_flip(fs->bitmap, bit);
-	fs->bitmap_dirty = true;
+	fs->bitmap_dirty = fs->bitmap_frees = true;
 	fs->gd[g].bg_free_inodes_count++;
 	if (dir && fs->gd[g].bg_used_dirs_count)
 		fs->gd[g].bg_used_dirs_count--;

@@ -227,13 +227,15 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
 /*
  * The _at variants below change one entry a walk found earlier in the same
  * library call, without walking again.  change() looks at the block once
- * more and edits it, or says the entry is not as found (false).
+ * more and edits it, or says the entry is not as found (false).  The write
+ * needs deps on the disk first (NULL: every earlier write).
  * => 0, -errno, or 1 when nothing was written and the full walk must decide.
  */
 typedef bool (*edit_fn)(struct ext2_fs *fs, uint8_t *block, const void *arg);
 
 static int
-edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg)
+edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg,
+	const struct ext2_deps *deps)
 {
 	uint8_t *block = ext2_buf_get(fs);
 	int r;
@@ -241,7 +243,7 @@ edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg)
 	if (!block)
 		return -ENOMEM;
 	if ((r = ext2_bread(fs, pblk, block)) == 0)
-		r = change(fs, block, arg) ? ext2_bwrite(fs, pblk, block) : 1;
+		r = change(fs, block, arg) ? ext2_bwrite_after(fs, pblk, block, deps) : 1;
 	ext2_free(fs, block);
 	return r;
 }
@@ -279,11 +281,15 @@ add_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
 	return true;
 }
 
-/* ext2_dir_add at the slot ext2_dir_probe found, with no directory change in between. */
+/*
+ * ext2_dir_add at the slot ext2_dir_probe found, with no directory change in
+ * between.  Found in place, the entry's write needs only deps (NULL: every
+ * earlier write); any other way it goes after everything.
+ */
 int
 ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
-		unsigned ft)
+		unsigned ft, const struct ext2_deps *deps)
 {
 	struct add_at a = { slot, { name, len, ino, ft } };
 	int r;
@@ -292,7 +298,7 @@ ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		return ext2_dir_add(fs, dino, dir, name, len, ino, ft);    /* unindexes first */
 	if (!slot->found)
 		return add_block(fs, dino, dir, &a.s);
-	r = edit_at(fs, slot->pblk, add_change, &a);
+	r = edit_at(fs, slot->pblk, add_change, &a, deps);
 	return r == 1 ? ext2_dir_add(fs, dino, dir, name, len, ino, ft) : r;
 }
 
@@ -348,17 +354,27 @@ remove_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
 	return true;
 }
 
-/* ext2_dir_remove of the entry ext2_dir_find_pos found, with no directory change in between. */
+/*
+ * ext2_dir_remove of the entry ext2_dir_find_pos found, with no directory
+ * change in between.  Taking a name out needs nothing on the disk first.
+ * *wrote is the block written when that was the only write, else 0 (the
+ * caller's next write must then go after everything).
+ */
 int
 ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
-		   const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino)
+		   const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino,
+		   uint32_t *wrote)
 {
+	static const struct ext2_deps none = { 0 };
 	struct remove_at a = { pos, { name, len, ino, 0 } };
 	int r;
 
+	*wrote = 0;
 	if (dir->i_flags & EXT2_INDEX_FL)
 		return ext2_dir_remove(fs, dino, dir, name, len, ino);     /* unindexes first */
-	r = edit_at(fs, pos->pblk, remove_change, &a);
+	r = edit_at(fs, pos->pblk, remove_change, &a, &none);
+	if (r == 0)
+		*wrote = pos->pblk;
 	return r == 1 ? ext2_dir_remove(fs, dino, dir, name, len, ino) : r;
 }
 

@@ -44,6 +44,13 @@ struct ext2_io {
 	 * once, the disk by the next flush.
 	 */
 	int (*write_lazy)(struct ext2_io *io, uint64_t blkno, const void *buf);
+	/*
+	 * May be NULL (then write is used).  A write that needs only the
+	 * blocks deps[0..n) on the disk before it, as they were last passed
+	 * to write or write_after, not every earlier write.
+	 */
+	int (*write_after)(struct ext2_io *io, uint64_t blkno, const void *buf,
+			   const uint64_t *deps, unsigned n);
 };
 
 /*

@@ -79,7 +79,8 @@ inode_disk_bytes(const struct ext2_fs *fs, const struct ext2_inode *in)
  * the inode that used the number before survives.
  */
 static int
-store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy)
+store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy,
+      const struct ext2_deps *deps)
 {
 	uint32_t blk, off;
 	uint8_t *buf;
@@ -94,7 +95,7 @@ store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
 		if (fresh)
 			memset(buf + off, 0, fs->inode_size);
 		memcpy(buf + off, in, inode_disk_bytes(fs, in));
-		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite(fs, blk, buf);
+		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite_after(fs, blk, buf, deps);
 	}
 	ext2_free(fs, buf);
 	return err;
@@ -103,7 +104,22 @@ store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
 int
 ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh)
 {
-	return store(fs, ino, in, fresh, false);
+	return store(fs, ino, in, fresh, false, NULL);
+}
+
+int
+ext2_inode_store_after(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
+		       const struct ext2_deps *deps)
+{
+	return store(fs, ino, in, fresh, false, deps);
+}
+
+uint32_t
+ext2_inode_block(struct ext2_fs *fs, uint32_t ino)
+{
+	uint32_t blk = 0, off;
+
+	return inode_locate(fs, ino, &blk, &off) ? 0 : blk;
 }
 
 /*
@@ -114,61 +130,7 @@ ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, 
 int
 ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
 {
-	return store(fs, ino, in, false, true);
-}
-
-/*
- * An inode whose last name is gone: its link count of 0, or its deletion
- * time.  Soft updates need it on the disk after the entry's removal and
- * before its bit in the inode bitmap is cleared there; neither needs it
- * soon.  A lazy write cannot precede the removal (it only ever goes out
- * behind every ordered write made so far), and the block is remembered so
- * that ext2_flush_freed makes it an ordered write before the next bitmap
- * write (or when a ninth block comes: one write per block, not per
- * inode).  Lost in a crash, the inode is merely leaked.  So an unlink
- * costs one ordered write (the directory block) instead of two or three.
- */
-int
-ext2_inode_store_freed(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in)
-{
-	uint32_t blk, off;
-	unsigned i;
-	int err;
-
-	if (!fs->io->write_lazy || (err = inode_locate(fs, ino, &blk, &off)))
-		return ext2_inode_store(fs, ino, in, false);
-	for (i = 0; i < fs->nfreed && fs->freed_blk[i] != blk; i++)
-		;
-	if (i == EXT2_FREED_MAX) {      /* full: put the listed ones in order now */
-		if ((err = ext2_flush_freed(fs)))
-			return err;
-		i = 0;
-	}
-	if ((err = store(fs, ino, in, false, true)))
-		return err;
-	if (i == fs->nfreed)
-		fs->freed_blk[fs->nfreed++] = blk;
-	return 0;
-}
-
-int
-ext2_flush_freed(struct ext2_fs *fs)
-{
-	uint8_t *buf;
-	int err = 0;
-
-	if (!fs->nfreed)
-		return 0;
-	if (!(buf = ext2_buf_get(fs)))
-		return -ENOMEM;
-	while (fs->nfreed && !err) {
-		uint32_t blk = fs->freed_blk[fs->nfreed - 1];
-
-		if (!(err = ext2_bread(fs, blk, buf)) && !(err = ext2_bwrite(fs, blk, buf)))
-			fs->nfreed--;
-	}
-	ext2_free(fs, buf);
-	return err;
+	return store(fs, ino, in, false, true, NULL);
 }
 
 int

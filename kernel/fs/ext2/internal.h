@@ -18,7 +18,6 @@
 #define EXT2_FS_EXTDATA  0x8   /* the caller keeps regular files' data (data.c) */
 
 /* Locks: none; the caller serializes all calls on one ext2_fs. */
-#define EXT2_FREED_MAX 8
 
 struct ext2_fs {
 	struct ext2_io *io;
@@ -52,15 +51,9 @@ struct ext2_fs {
 	/* Allocation state (alloc.c). */
 	uint8_t *bitmap;               /* one cached bitmap block */
 	uint32_t bitmap_blk;           /* which (0: none) */
-	bool bitmap_dirty;             /* frees not yet written */
+	bool bitmap_dirty;             /* changes not yet written */
+	bool bitmap_frees;             /* among them, bits cleared (ext2_bitmap_flush) */
 	uint32_t next_generation;
-	/*
-	 * Inode-table blocks holding a freed inode written lazily (inode.c,
-	 * ext2_inode_store_freed): ordered before the next bitmap write, so
-	 * no free bit reaches the disk ahead of its inode's release.
-	 */
-	uint32_t freed_blk[EXT2_FREED_MAX];
-	unsigned nfreed;
 };
 
 /* Record damage on the volume and return -EIO. */
@@ -80,6 +73,19 @@ uint32_t ext2_now(struct ext2_fs *fs);
 bool ext2_block_valid(const struct ext2_fs *fs, uint32_t blk);
 int ext2_bread(struct ext2_fs *fs, uint32_t blk, void *buf);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf);
+/*
+ * What a write needs on the disk first: soft updates' dependencies.  NULL
+ * means every write made before it (ext2_bwrite), the safe default.  The
+ * create and unlink paths name their few blocks instead, so that a block
+ * many creates change can join its earlier queued write (io->write_after).
+ */
+#define EXT2_DEPS_MAX 3
+struct ext2_deps {
+	unsigned n;
+	uint32_t blk[EXT2_DEPS_MAX];
+};
+int ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf,
+		      const struct ext2_deps *deps);
 /* A write whose order does not matter (io->write_lazy, else ext2_bwrite). */
 int ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf);
 int ext2_check_writable(const struct ext2_fs *fs);
@@ -88,10 +94,11 @@ int ext2_check_writable(const struct ext2_fs *fs);
 int ext2_inode_store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh);
 /* Store a change that needs no place in the write order: a directory's times. */
 int ext2_inode_store_lazy(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
-/* Store an inode whose last name is gone (links 0, or its dtime): see inode.c. */
-int ext2_inode_store_freed(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in);
-/* Put the freed inodes' blocks in the write order now (before a bitmap write). */
-int ext2_flush_freed(struct ext2_fs *fs);
+/* ext2_inode_store needing only deps on the disk first (see struct ext2_deps). */
+int ext2_inode_store_after(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh,
+			   const struct ext2_deps *deps);
+/* The inode-table block holding ino, or 0 for a number out of range. */
+uint32_t ext2_inode_block(struct ext2_fs *fs, uint32_t ino);
 uint64_t ext2_isize(const struct ext2_inode *in);
 void ext2_set_isize(struct ext2_inode *in, uint64_t size);
 bool ext2_fast_symlink(const struct ext2_fs *fs, const struct ext2_inode *in);
@@ -158,6 +165,9 @@ void ext2_add_sectors(struct ext2_fs *fs, struct ext2_inode *in, int nblocks);
 /* Truncation (truncate.c). */
 int ext2_shrink(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint64_t size);
 int ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in);
+/* ext2_evict whose inode write (if that is its first) needs only deps first. */
+int ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
+		     const struct ext2_deps *deps);
 
 /* Directory changes (dir_write.c). */
 int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
@@ -166,11 +176,12 @@ int ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char 
 		   size_t len, struct ext2_dir_slot *slot);
 int ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		    const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
-		    unsigned ft);
+		    unsigned ft, const struct ext2_deps *deps);
 int ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		    const char *name, size_t len, uint32_t ino);
 int ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
-		       const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino);
+		       const struct ext2_dir_pos *pos, const char *name, size_t len, uint32_t ino,
+		       uint32_t *wrote);
 int ext2_dir_retarget(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		      size_t len, uint32_t ino, unsigned ft);
 int ext2_dir_empty(struct ext2_fs *fs, const struct ext2_inode *dir);

@@ -89,17 +89,28 @@ check_write(struct ext2_fs *fs, uint32_t blk)
 }
 
 int
-ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
+ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf, const struct ext2_deps *deps)
 {
+	uint64_t d[EXT2_DEPS_MAX];
 	int err = check_write(fs, blk);
 
 	if (err)
 		return err;
 	if (blk == fs->bitmap_blk && buf != fs->bitmap) {
 		fs->bitmap_blk = 0;     /* keep alloc.c's cached bitmap honest */
-		fs->bitmap_dirty = false;
+		fs->bitmap_dirty = fs->bitmap_frees = false;
 	}
-	return fs->io->write(fs->io, blk, buf);
+	if (!deps || !fs->io->write_after || deps->n > EXT2_DEPS_MAX)
+		return fs->io->write(fs->io, blk, buf);
+	for (unsigned i = 0; i < deps->n; i++)
+		d[i] = deps->blk[i];
+	return fs->io->write_after(fs->io, blk, buf, d, deps->n);
+}
+
+int
+ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf)
+{
+	return ext2_bwrite_after(fs, blk, buf, NULL);
 }
 
 int

@@ -218,10 +218,12 @@ release_xattr(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
  * Free an inode nobody links to or has open: mark it deleted (i_dtime, so
  * after a crash e2fsck sees a deleted inode, not a live one with no
  * name), free its blocks and its attribute block, and clear its bitmap
- * bit last.
+ * bit last.  An inode with no blocks is marked with one write, which needs
+ * deps on the disk first (NULL: every earlier write).
  */
 int
-ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
+		 const struct ext2_deps *deps)
 {
 	int err;
 
@@ -233,17 +235,24 @@ ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 	/*
 	 * Each step below writes the inode as it leaves it: no extra write
 	 * here.  With no block at all (i_blocks counts the indirect ones too),
-	 * there is no pointer to clear first, and the release may go lazily.
+	 * there is no pointer to clear first: one write of the inode, after
+	 * deps, marks it deleted.
 	 */
 	if (ext2_has_blocks(fs, in) && in->i_blocks) {
 		if ((err = ext2_shrink(fs, ino, in, 0)))
 			return err;
-	} else if (!in->i_file_acl && (err = ext2_inode_store_freed(fs, ino, in))) {
+	} else if (!in->i_file_acl && (err = ext2_inode_store_after(fs, ino, in, false, deps))) {
 		return err;
 	}
 	if (in->i_file_acl && (err = release_xattr(fs, ino, in)))
 		return err;
 	return ext2_inode_release(fs, ino, EXT2_S_ISDIR(in->i_mode));
+}
+
+int
+ext2_evict(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
+{
+	return ext2_evict_after(fs, ino, in, NULL);
 }
 
 int

@@ -145,6 +145,17 @@ e2io_write_lazy(struct ext2_io *io, uint64_t blk, const void *buf)
 	return r ? r : bwrite_lazy(v->dev, blk, buf);
 }
 
+/* Soft updates' named dependencies: the block layer may join an older queued write. */
+static int
+e2io_write_after(struct ext2_io *io, uint64_t blk, const void *buf, const uint64_t *deps,
+		 unsigned n)
+{
+	struct e2vol *v = io->ctx;
+	int r = set_block_size(v, io->block_size);
+
+	return r ? r : bwrite_behind_after(v->dev, blk, buf, deps, n);
+}
+
 static int
 e2io_flush(struct ext2_io *io)
 {
@@ -367,7 +378,8 @@ open_volume(struct e2vol *v, unsigned long flags)
 	const char *msg = NULL;
 	int r;
 
-	v->io = (struct ext2_io){ v, 1024, e2io_read, e2io_write, e2io_flush, e2io_write_lazy };
+	v->io = (struct ext2_io){ v, 1024, e2io_read, e2io_write, e2io_flush, e2io_write_lazy,
+				  e2io_write_after };
 	r = ext2_mount(&v->fs, &v->io, &e2_env, ef, &msg);
 	if (r == -EINVAL && !msg && v->io.block_size > PCACHE_PAGE_SIZE)
 		msg = "ext2: blocks larger than a page (4 KiB) are not supported";
