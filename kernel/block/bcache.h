@@ -126,6 +126,11 @@ int bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
 			const uint64_t *deps, unsigned n) __must_check;
 /* Wait for every write queued on dev before the call.  => 0 or the queue's error. */
 int bwrite_behind_wait(struct blkdev *dev) __must_check;
+/*
+ * Start every write queued on dev so far without waiting for its age or
+ * for it (someone will wait for them soon: no point in holding them back).
+ */
+void bwrite_behind_start(struct blkdev *dev);
 
 struct bwb_stats {
 	uint64_t queued;              /* writes accepted */

@@ -44,8 +44,10 @@
  * head waits for the write-back age (bcache_writeback_age_ns, what
  * /proc/sys/vm/dirty_expire_centisecs sets) before it starts; a timer
  * starts it then.  Anyone who waits for the queue (sync, fsync, a writer
- * over the limit, data write-back) hurries it: w->hurry counts them, and
- * while it is non-zero the head starts at once.  A crash loses what has
+ * over the limit) hurries it: w->hurry counts them, and while it is
+ * non-zero the head starts at once.  bwrite_behind_start() starts what is
+ * queued without waiting (data write-back, whose next batch will wait for
+ * the links it just queued).  A crash loses what has
  * not started, at most the age's worth of changes, as on Linux.
  *
  * Costs and limits.  The disk does at most the writes write-through would
@@ -174,7 +176,7 @@ head_due_locked(struct bwb *w, struct bwb_entry *e)
 {
 	uint64_t due = e->born_ns + READ_ONCE(bcache_writeback_age_ns);
 
-	if (w->hurry || w->error || time_ns() >= due)
+	if (w->hurry || w->error || e->pos <= w->due_upto || time_ns() >= due)
 		return true;
 	if (w->timer_due != due) {
 		w->timer_due = due;
@@ -544,6 +546,19 @@ bwb_push_lazy(struct bcache *c)
 		}
 		bcache_unpin(b);
 	}
+	pump(c);
+}
+
+void
+bwrite_behind_start(struct blkdev *dev)
+{
+	struct bcache *c = READ_ONCE(dev->cache);
+
+	if (!c)
+		return;
+	spin_lock(&c->behind.lock);
+	c->behind.due_upto = c->behind.entries;
+	spin_unlock(&c->behind.lock);
 	pump(c);
 }
 

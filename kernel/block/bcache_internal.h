@@ -31,6 +31,7 @@ struct bwb {
 	uint64_t coalesced;                 /* [w] writes taken by an older entry (deps allowed it) */
 	uint64_t entries, entries_done;     /* [w] entries made / written, in queue order */
 	unsigned hurry;                     /* [w] threads waiting: start the head now */
+	uint64_t due_upto;                  /* [w] entries up to this pos start now (bwrite_behind_start) */
 	uint64_t timer_due;                 /* [w] when the timer is set to start the head; 0: not set */
 	struct ktimer timer;                /* starts the head once it has waited long enough */
 	size_t bytes, limit;                /* [w] copies queued; writers wait past limit */

@@ -287,7 +287,7 @@ reaches_disk(struct blkdev *d, uint64_t blk, uint8_t tag)
 }
 
 KTEST(bwb_head_waits_for_its_age,
-      "the queue's head waits for the write-back age (the timer starts it then), or for a waiter")
+      "the queue's head waits for the write-back age (the timer starts it then), a waiter or a start")
 {
 	KT_DISK(vda, "vda");
 	uint8_t *buf = kmalloc(SPB * BLK_SECTOR_SIZE);
@@ -310,6 +310,9 @@ KTEST(bwb_head_waits_for_its_age,
 	KT_EQ(behind(vda, 7567, 'h', buf), 0);
 	KT_EQ(bwrite_behind_wait(vda), 0);              /* a waiter does not wait an hour */
 	KT_ASSERT(kt_disk_has(vda, 7567, 'h'));
+	KT_EQ(behind(vda, 7568, 'i', buf), 0);
+	bwrite_behind_start(vda);                       /* nor does a start, without waiting */
+	KT_ASSERT(reaches_disk(vda, 7568, 'i'));
 	set_age(age);
 	kfree(buf);
 	return 0;

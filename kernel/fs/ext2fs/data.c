@@ -250,6 +250,8 @@ write_batch(struct e2vol *v, struct e2i *e, struct pcache_page **pages, unsigned
 	l = b->n ? ext2_data_link(v->fs, e->nr, b->lblk, b->pblk, b->n, e->size) : 0;
 	if (l)
 		r = r ? r : e2_report(v, l);
+	/* The next batch waits for these links: let them go now, beside its work. */
+	bwrite_behind_start(v->dev);
 	/*
 	 * After an I/O error the pages are let go all the same (the error is
 	 * on the console and goes to fsync): retrying forever helps nobody.
