@@ -22,8 +22,19 @@
  * descriptor, allocated once in DMA-able memory: a chain head is unique
  * while the request is in flight, so no allocation happens per request.
  *
- * Lock: vq->lock (the rings, the header arrays; a leaf, taken in the
- * interrupt handler too).  It is never held while calling the block layer.
+ * A watchdog stands in for a lost interrupt.  If a completion the device
+ * posted is still uncollected a whole watch period later, no interrupt
+ * came for it (the handler would have taken it within microseconds), and
+ * everything waiting on that disk would sleep for ever.  While requests
+ * are in flight a timer looks at the used ring once a second and collects
+ * what has waited that long, with a kernel message, as the ATA driver's
+ * watchdog fails a command the drive never answered.  It costs nothing
+ * per request but a flag test; the timer runs only while the disk is busy.
+ *
+ * Lock: vq->lock (the rings, the header arrays, the watch's state; a leaf
+ * but for the timer list's lock, taken by ktimer_arm, and taken in the
+ * interrupt handler and the watch timer too).  It is never held while
+ * calling the block layer.
  */
 #include "block/blk.h"
 #include "drivers/virtio.h"
@@ -31,6 +42,7 @@
 #include "core/printk.h"
 #include "lib/format.h"
 #include "mm/slab.h"
+#include "sched/timer.h"
 #include "uapi/errno.h"
 
 #define VIRTIO_BLK_TRANSITIONAL 0x1001
@@ -61,6 +73,8 @@
 #define VIRTIO_BLK_S_UNSUPP 2
 #define VBLK_STATUS_PENDING 0xFF
 
+#define VBLK_WATCH_NS 1000000000ull       /* the watchdog's period */
+
 struct vblk_hdr {
 	uint32_t type;
 	uint32_t reserved;
@@ -75,6 +89,11 @@ struct vblk {
 	uint8_t *status;                /* [vq->lock] by chain head; the device writes it */
 	unsigned seg_max;               /* [I] data descriptors per request */
 	uint64_t interrupts;            /* [vq->lock] handled, for tests */
+	struct ktimer watch;            /* the lost-interrupt watchdog (armed under vq->lock) */
+	bool watching;                  /* [vq->lock] watch is armed */
+	uint16_t watch_seen;            /* [vq->lock] the used index at the last look */
+	uint64_t rescued;               /* [vq->lock] completions the watch collected */
+	unsigned drop_irqs;             /* [vq->lock] interrupts to ignore (a test's lost interrupt) */
 };
 
 static unsigned vd_count;           /* [pci_mutex]: probes run under it */
@@ -112,8 +131,14 @@ vblk_submit(struct blkdev *disk, struct blk_request *rq)
 						rq->op == BLK_OP_READ };
 	bufs[n++] = (struct virtq_buf){ &vb->status[head], 1, true };
 	r = virtq_add_locked(vb->vq, bufs, n, rq);
-	if (r == 0)
+	if (r == 0) {
 		virtq_kick_locked(vb->vq);
+		if (!vb->watching) {
+			vb->watching = true;
+			vb->watch_seen = vb->vq->last_used;
+			ktimer_arm(&vb->watch, time_ns() + VBLK_WATCH_NS);
+		}
+	}
 	spin_unlock(&vb->vq->lock);
 	return r;
 }
@@ -122,14 +147,36 @@ static const struct blk_ops vblk_ops = {
 	.submit = vblk_submit,
 };
 
+/* => vq->lock held.  Move every finished chain's request onto done. */
+static void
+collect_locked(struct vblk *vb, struct list_node *done)
+{
+	struct blk_request *rq;
+	uint16_t head;
+	uint32_t len;
+
+	while ((rq = virtq_pop_used_locked(vb->vq, &head, &len)) != NULL) {
+		rq->driver_priv = (void *)(intptr_t)status_to_errno(vb->status[head]);
+		list_push_back(done, &rq->node);
+	}
+}
+
+/* Hand the collected requests back to the block layer (no lock held). */
+static void
+complete_all(struct list_node *done)
+{
+	while (!list_empty(done)) {
+		struct blk_request *rq = list_entry(list_pop_front(done), struct blk_request, node);
+
+		blk_complete(rq, (int)(intptr_t)rq->driver_priv);
+	}
+}
+
 static void
 vblk_irq(struct trap_frame *tf, void *arg)
 {
 	struct vblk *vb = arg;
 	struct list_node done = LIST_INIT(done);
-	struct blk_request *rq;
-	uint16_t head;
-	uint32_t len;
 
 	/* On a shared INTx line, reading the ISR both asks "was it us?" and acks. */
 	if (!vb->vp.msix && !(virtio_isr(&vb->vp) & 1))
@@ -137,16 +184,44 @@ vblk_irq(struct trap_frame *tf, void *arg)
 	if (!vb->vq)
 		return;
 	spin_lock(&vb->vq->lock);
+	if (vb->drop_irqs) {
+		vb->drop_irqs--;
+		spin_unlock(&vb->vq->lock);
+		return;
+	}
 	vb->interrupts++;
-	while ((rq = virtq_pop_used_locked(vb->vq, &head, &len)) != NULL) {
-		rq->driver_priv = (void *)(intptr_t)status_to_errno(vb->status[head]);
-		list_push_back(&done, &rq->node);
-	}
+	collect_locked(vb, &done);
 	spin_unlock(&vb->vq->lock);
-	while (!list_empty(&done)) {
-		rq = list_entry(list_pop_front(&done), struct blk_request, node);
-		blk_complete(rq, (int)(intptr_t)rq->driver_priv);
+	complete_all(&done);
+}
+
+/*
+ * The watchdog (interrupt context, from the tick).  A completion posted
+ * before the last look (the used index then, watch_seen) and still not
+ * collected lost its interrupt.  Re-armed while requests are in flight;
+ * a submit arms it again after it stops.
+ */
+static void
+vblk_watch(void *arg)
+{
+	struct vblk *vb = arg;
+	struct virtq *q = vb->vq;
+	struct list_node done = LIST_INIT(done);
+
+	spin_lock(&q->lock);
+	if ((int16_t)(vb->watch_seen - q->last_used) > 0) {
+		if (vb->rescued++ == 0)
+			pr_warn("virtio-blk %s: a completion waited %llu ms without an interrupt; "
+				"the watchdog collects such completions from now on\n", vb->disk.name,
+				(unsigned long long)(VBLK_WATCH_NS / 1000000));
+		collect_locked(vb, &done);
 	}
+	vb->watch_seen = READ_ONCE(q->used->idx);
+	vb->watching = q->nfree < q->size;
+	if (vb->watching)
+		ktimer_arm(&vb->watch, time_ns() + VBLK_WATCH_NS);
+	spin_unlock(&q->lock);
+	complete_all(&done);
 }
 
 /* Features, capacity and limits.  => 0 or -errno. */
@@ -195,6 +270,7 @@ vblk_setup_queue(struct vblk *vb)
 	if (!vb->hdr || !vb->status)
 		return -ENOMEM;
 	vb->seg_max = MIN(vb->seg_max, (unsigned)q->size - 2u);
+	ktimer_init(&vb->watch, vblk_watch, vb);
 	vb->vq = q;
 	return 0;
 }
@@ -271,19 +347,40 @@ virtio_blk_init(void)
 	pci_register_driver(&vblk_driver);
 }
 
+/* The virtio disk under d, or NULL. */
+static struct vblk *
+vblk_of(struct blkdev *d)
+{
+	if (d->parent)
+		d = d->parent;
+	return d->ops == &vblk_ops ? d->driver_data : NULL;
+}
+
 uint64_t
 virtio_blk_interrupts(struct blkdev *d)
 {
-	struct vblk *vb;
+	struct vblk *vb = vblk_of(d);
 	uint64_t n;
 
-	if (d->parent)
-		d = d->parent;
-	if (d->ops != &vblk_ops)
+	if (!vb)
 		return 0;
-	vb = d->driver_data;
 	spin_lock(&vb->vq->lock);
 	n = vb->interrupts;
 	spin_unlock(&vb->vq->lock);
 	return n;
+}
+
+uint64_t
+virtio_blk_lose_interrupts(struct blkdev *d, unsigned n)
+{
+	struct vblk *vb = vblk_of(d);
+	uint64_t rescued;
+
+	if (!vb)
+		return 0;
+	spin_lock(&vb->vq->lock);
+	vb->drop_irqs = n;
+	rescued = vb->rescued;
+	spin_unlock(&vb->vq->lock);
+	return rescued;
 }

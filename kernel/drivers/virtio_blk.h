@@ -10,3 +10,9 @@ struct blkdev;
 void virtio_blk_init(void);
 /* Interrupts the disk under d has handled (0 if it is not a virtio disk). */
 uint64_t virtio_blk_interrupts(struct blkdev *d);
+/*
+ * Fault injection for the watchdog's test: the disk under d ignores its
+ * next n interrupts, as if they were lost.  => the completions its
+ * watchdog collected so far (0 if it is not a virtio disk).
+ */
+uint64_t virtio_blk_lose_interrupts(struct blkdev *d, unsigned n);
