@@ -13,7 +13,7 @@ BIOS_CFLAGS := -std=gnu11 -Os -march=i686 -ffreestanding -fno-builtin -fno-pic -
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Ikernel -Iinclude -Iboot \
 	--param=min-pagesize=0 -MMD -MP
-BIOS_EXT2   := $(addprefix kernel/fs/ext2/,super.c inode.c bmap.c dir.c path.c file.c)
+BIOS_EXT2   := $(addprefix kernel/fs/ext2/,super.c inode.c bmap.c dir.c dirhash.c path.c file.c)
 BIOS_SRCS   := $(wildcard boot/bios/*.c) boot/common/elf64.c kernel/lib/string.c \
 	kernel/lib/format.c $(BIOS_EXT2)
 BIOS_OBJS   := $(BUILD)/bios/boot/bios/stage2.o \

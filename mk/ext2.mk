@@ -4,7 +4,7 @@
 
 EXT2_DIR       := kernel/fs/ext2
 # The read path: what the boot loader links to find and load the kernel.
-EXT2_BOOT_SRCS := $(addprefix $(EXT2_DIR)/,super.c inode.c bmap.c dir.c path.c file.c)
+EXT2_BOOT_SRCS := $(addprefix $(EXT2_DIR)/,super.c inode.c bmap.c dir.c dirhash.c path.c file.c)
 # The only outside symbols it may use (lib/string.h); the rest are callbacks.
 EXT2_BOOT_OK   := memcpy memset memcmp memmove memchr strlen strnlen
 EXT2_BOOT_CFLAGS := -m32 -ffreestanding -fno-pic -nostdlib -O2 -std=gnu11 \

@@ -127,6 +127,16 @@ int bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
 /* Wait for every write queued on dev before the call.  => 0 or the queue's error. */
 int bwrite_behind_wait(struct blkdev *dev) __must_check;
 /*
+ * bwrite_behind_after (deps NULL: bwrite_behind) and bwrite_lazy for len
+ * bytes at off of the block, from data (an inode in its table block): the
+ * rest is the cached block's, read first if it is not cached, so the
+ * caller copies a few hundred bytes instead of the block, twice.
+ */
+int bpatch_behind(struct blkdev *dev, uint64_t blockno, uint32_t off, uint32_t len,
+		  const void *data, const uint64_t *deps, unsigned n) __must_check;
+int bpatch_lazy(struct blkdev *dev, uint64_t blockno, uint32_t off, uint32_t len,
+		const void *data) __must_check;
+/*
  * Start every write queued on dev so far without waiting for its age or
  * for it (someone will wait for them soon: no point in holding them back).
  */

@@ -408,33 +408,82 @@ write_through(struct buf *b)
 
 static const struct after after_all = { .all = true };
 
-/* Queue held buffer b's contents as an ordered write (or write it through). */
-static int
-queue_held(struct bcache *c, struct buf *b, const struct after *a)
-{
-	struct bwb_entry *fresh = entry_new(c->bsize);
-	int r = fresh ? enqueue(c, b, &fresh, a) : write_through(b);
+/* What a write changes: len bytes at off of the block, from data. */
+struct change {
+	uint32_t off, len;
+	const void *data;
+};
 
+/*
+ * Only part of b changed (ch): join b's newest unstarted entry by copying
+ * just that part, when it may (may_join_locked), with no new entry and no
+ * copy of the whole block.  A lazy change in b is not carried along: b
+ * stays on the lazy list.  => 0 (joined), the queue's error, or -EAGAIN
+ * (not joined: queue a whole copy).
+ */
+static int
+join_part(struct bcache *c, struct buf *b, const struct after *a, const struct change *ch)
+{
+	struct bwb *w = &c->behind;
+	struct bwb_entry *e;
+	int r = -EAGAIN;
+
+	spin_lock(&w->lock);
+	e = b->bwb_newest;
+	if (w->error) {
+		r = w->error;
+	} else if (may_join_locked(w, e, a)) {
+		memcpy((uint8_t *)e->data + ch->off, (const uint8_t *)b->data + ch->off, ch->len);
+		e->seq = ++w->queued;
+		if (&e->node == w->queue.prev)
+			w->merged++;
+		else
+			w->coalesced++;
+		r = 0;
+	}
+	spin_unlock(&w->lock);
+	return r;
+}
+
+/* Queue held buffer b's contents after change ch as an ordered write (or write it through). */
+static int
+queue_held(struct bcache *c, struct buf *b, const struct after *a, const struct change *ch)
+{
+	struct bwb_entry *fresh;
+	int r;
+
+	if (ch && ch->len < c->bsize && (r = join_part(c, b, a, ch)) != -EAGAIN)
+		return r;
+	fresh = entry_new(c->bsize);
+	r = fresh ? enqueue(c, b, &fresh, a) : write_through(b);
 	if (fresh)                      /* merged into the tail: not used */
 		entry_free(fresh);
 	return r;
 }
 
-/* The cache's copy of blockno, held, with data in it.  => the buffer or an ERR_PTR. */
+/*
+ * The cache's copy of blockno, held, with the change made in it.  A whole
+ * block needs no read; a part changes the cached block (read first if it
+ * is not cached).  => the buffer or an ERR_PTR.
+ */
 static struct buf *
-cache_block(struct bcache *c, uint64_t blockno, const void *data)
+cache_block(struct bcache *c, uint64_t blockno, const struct change *ch)
 {
-	struct buf *b = bget(c->dev, blockno);
+	bool whole = ch->off == 0 && ch->len == c->bsize;
+	struct buf *b;
 
+	if (ch->off > c->bsize || ch->len > c->bsize - ch->off)
+		return ERR_PTR(-EINVAL);
+	b = whole ? bget(c->dev, blockno) : bread(c->dev, blockno);
 	if (!IS_ERR(b)) {
-		memcpy(b->data, data, c->bsize);
+		memcpy((uint8_t *)b->data + ch->off, ch->data, ch->len);
 		bcache_mark_valid(b);
 	}
 	return b;
 }
 
 static int
-write_behind(struct blkdev *dev, uint64_t blockno, const void *data, const struct after *a)
+write_behind(struct blkdev *dev, uint64_t blockno, const struct change *ch, const struct after *a)
 {
 	struct bcache *c = bcache_of(dev);
 	struct buf *b;
@@ -446,41 +495,71 @@ write_behind(struct blkdev *dev, uint64_t blockno, const void *data, const struc
 		return -EROFS;
 	if ((r = throttle(c)) != 0)
 		return r;
-	b = cache_block(c, blockno, data);
+	b = cache_block(c, blockno, ch);
 	if (IS_ERR(b))
 		return (int)PTR_ERR(b);
-	r = queue_held(c, b, a);
+	r = queue_held(c, b, a, ch);
 	brelse(b);
 	pump(c);
 	return r;
 }
 
+/* The whole block, from data. */
+static struct change
+whole(struct blkdev *dev, const void *data)
+{
+	struct bcache *c = bcache_of(dev);
+
+	return (struct change){ 0, c ? c->bsize : 0, data };
+}
+
 int
 bwrite_behind(struct blkdev *dev, uint64_t blockno, const void *data)
 {
-	return write_behind(dev, blockno, data, &after_all);
+	struct change ch = whole(dev, data);
+
+	return write_behind(dev, blockno, &ch, &after_all);
 }
 
 #define BWB_DEPS_MAX 8
 
-int
-bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
-		    const uint64_t *deps, unsigned n)
+/* After deps[0..n), or after everything (all). */
+static int
+write_after(struct blkdev *dev, uint64_t blockno, const struct change *ch, bool all,
+	    const uint64_t *deps, unsigned n)
 {
 	struct bcache *c = bcache_of(dev);
 	struct buf *pinned[BWB_DEPS_MAX];
-	struct after a = { .all = n > BWB_DEPS_MAX, .deps = pinned, .n = n };
+	struct after a = { .all = all || n > BWB_DEPS_MAX, .deps = pinned, .n = n };
 	int r;
 
 	if (!c)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n && !a.all; i++)      /* pinned: their entries stay put */
 		pinned[i] = deps[i] == blockno ? NULL : bcache_peek_pin(c, deps[i]);
-	r = write_behind(dev, blockno, data, &a);
+	r = write_behind(dev, blockno, ch, &a);
 	for (unsigned i = 0; i < n && !a.all; i++)
 		if (pinned[i])
 			bcache_unpin(pinned[i]);
 	return r;
+}
+
+int
+bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
+		    const uint64_t *deps, unsigned n)
+{
+	struct change ch = whole(dev, data);
+
+	return write_after(dev, blockno, &ch, false, deps, n);
+}
+
+int
+bpatch_behind(struct blkdev *dev, uint64_t blockno, uint32_t off, uint32_t len,
+	      const void *data, const uint64_t *deps, unsigned n)
+{
+	struct change ch = { off, len, data };
+
+	return write_after(dev, blockno, &ch, deps == NULL, deps, n);
 }
 
 /*
@@ -491,8 +570,8 @@ bwrite_behind_after(struct blkdev *dev, uint64_t blockno, const void *data,
  * sync_dev.  Writing a block's current contents at the queue's tail is
  * always safe: every ordered change in it is already queued before.
  */
-int
-bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
+static int
+write_lazy(struct blkdev *dev, uint64_t blockno, const struct change *ch)
 {
 	struct bcache *c = bcache_of(dev);
 	struct bwb *w;
@@ -505,7 +584,7 @@ bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
 	if (dev->readonly)
 		return -EROFS;
 	w = &c->behind;
-	b = cache_block(c, blockno, data);
+	b = cache_block(c, blockno, ch);
 	if (IS_ERR(b))
 		return (int)PTR_ERR(b);
 	bcache_pin(b);                          /* the list's reference, if it takes b */
@@ -519,10 +598,26 @@ bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
 	if (!kept)
 		bcache_unpin(b);
 	if (!kept && !listed && r == 0)
-		r = queue_held(c, b, &after_all);   /* the list is full: in order, now */
+		r = queue_held(c, b, &after_all, NULL);     /* the list is full: in order, now */
 	brelse(b);
 	pump(c);
 	return r;
+}
+
+int
+bwrite_lazy(struct blkdev *dev, uint64_t blockno, const void *data)
+{
+	struct change ch = whole(dev, data);
+
+	return write_lazy(dev, blockno, &ch);
+}
+
+int
+bpatch_lazy(struct blkdev *dev, uint64_t blockno, uint32_t off, uint32_t len, const void *data)
+{
+	struct change ch = { off, len, data };
+
+	return write_lazy(dev, blockno, &ch);
 }
 
 void
@@ -541,7 +636,7 @@ bwb_push_lazy(struct bcache *c)
 			break;
 		h = bget(c->dev, b->blockno);   /* b itself: pinned, so still cached */
 		if (!IS_ERR(h)) {
-			(void)queue_held(c, h, &after_all);   /* an error stays in w->error */
+			(void)queue_held(c, h, &after_all, NULL);   /* an error stays in w->error */
 			brelse(h);
 		}
 		bcache_unpin(b);

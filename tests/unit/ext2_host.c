@@ -302,6 +302,41 @@ disk_write_lazy(struct ext2_io *io, uint64_t blkno, const void *buf)
 	return n == (ssize_t)io->block_size ? 0 : -EIO;
 }
 
+/* Part of a block, as the kernel's page cache offers it (read_part). */
+static int
+disk_read_part(struct ext2_io *io, uint64_t blkno, uint32_t off, uint32_t len, void *buf)
+{
+	struct eh_disk *d = io->ctx;
+
+	if (off > io->block_size || len > io->block_size - off)
+		abort();        /* the library checks its ranges */
+	d->reads++;
+	return pread(d->fd, buf, len, (off_t)(blkno * io->block_size + off)) == (ssize_t)len ?
+	       0 : -EIO;
+}
+
+/* A change of part of a block: the block as it is, changed, written whole. */
+static int
+disk_write_part(struct ext2_io *io, uint64_t blkno, uint32_t off, uint32_t len, const void *data,
+		bool lazy, const uint64_t *deps, unsigned n)
+{
+	struct eh_disk *d = io->ctx;
+	uint8_t *blk = malloc(io->block_size);
+	int r = -EIO;
+
+	if (!blk)
+		return -ENOMEM;
+	if (off <= io->block_size && len <= io->block_size - off &&
+	    pread(d->fd, blk, io->block_size, (off_t)(blkno * io->block_size)) ==
+	    (ssize_t)io->block_size) {
+		memcpy(blk + off, data, len);
+		r = lazy ? disk_write_lazy(io, blkno, blk) :
+		    deps ? disk_write_after(io, blkno, blk, deps, n) : disk_write(io, blkno, blk);
+	}
+	free(blk);
+	return r;
+}
+
 static int
 disk_flush(struct ext2_io *io)
 {
@@ -324,6 +359,8 @@ eh_disk_open(struct eh_disk *d, const char *img, bool writable)
 	d->io.flush = disk_flush;
 	d->io.write_lazy = writable ? disk_write_lazy : NULL;
 	d->io.write_after = writable ? disk_write_after : NULL;
+	d->io.read_part = disk_read_part;
+	d->io.write_part = writable ? disk_write_part : NULL;
 	return 0;
 }
 
@@ -419,7 +456,8 @@ eh_mount(struct eh_disk *d, const char *img, unsigned flags)
 		printf("  open %s: %d\n", img, err);
 		return NULL;
 	}
-	err = ext2_mount(&fs, &d->io, &eh_env, flags, &msg);
+	/* As the kernel mounts (ext2fs/super.c): big directories get a name index. */
+	err = ext2_mount(&fs, &d->io, &eh_env, flags | EXT2_MOUNT_DIRHASH, &msg);
 	if (err) {
 		printf("  mount %s: %d (%s)\n", img, err, msg ? msg : "");
 		eh_disk_close(d);

@@ -235,7 +235,8 @@ ext2_dir_entry_is(struct ext2_fs *fs, const struct ext2_dir_pos *pos, const char
 			prev = off;
 			off += ext2_rec_len(fs, (const struct ext2_dirent *)(block + off));
 		}
-		if (off == pos->off && prev == pos->prev && off < fs->block_size &&
+		if (off == pos->off && (prev == pos->prev || pos->prev == EXT2_PREV_UNKNOWN) &&
+		    off < fs->block_size &&
 		    ext2_dirent_check(fs, block, off) == 0) {
 			const struct ext2_dirent *de = (const struct ext2_dirent *)(block + off);
 

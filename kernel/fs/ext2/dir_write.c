@@ -67,7 +67,20 @@ struct slot {
 	size_t len;
 	uint32_t ino;
 	unsigned ft;
+	uint32_t pblk, off;             /* out: where the entry went or was */
 };
+
+/* Write a directory block the name index knows of: announced, so it keeps the index. */
+static int
+write_dir_block(struct ext2_fs *fs, uint32_t pblk, const uint8_t *block)
+{
+	int err;
+
+	fs->dh_expect = pblk;
+	err = ext2_bwrite(fs, pblk, block);
+	fs->dh_expect = 0;
+	return err;
+}
 
 /* The bytes of de's record its own entry uses (none if it is unused). */
 static uint32_t
@@ -106,8 +119,10 @@ slot_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 
 	if (!fits(fs, w->de, s->len))
 		return 0;
+	s->pblk = w->pblk;
+	s->off = w->off + used_len(w->de);
 	put_entry(fs, w->block, w->off, s);
-	err = ext2_bwrite(fs, w->pblk, w->block);
+	err = write_dir_block(fs, w->pblk, w->block);
 	return err ? err : 1;
 }
 
@@ -138,13 +153,37 @@ hint_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
  * directory is read (the name may be anywhere), so finding the slot costs
  * nothing more.  => 0 with *slot filled in, -EEXIST, or -errno.
  */
+/*
+ * The same answers from dir's name index, if it has one: 1 (name found:
+ * *ino, *pos), 0 (absent: *slot), or -errno; -EAGAIN when there is no
+ * index, and the walk must answer.
+ */
+static int
+probe_index(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, const char *name,
+	    size_t len, uint32_t *ino, struct ext2_dir_pos *pos, struct ext2_dir_slot *slot)
+{
+	struct ext2_dirhash *dh = ext2_dh_get(fs, dino, dir);
+	int r;
+
+	if (!dh)
+		return -EAGAIN;
+	if ((r = ext2_dh_find(fs, dh, name, len, ino, pos)) != 0)
+		return r;
+	r = ext2_dh_slot(fs, dh, dir, len, slot);
+	return r < 0 ? r : 0;
+}
+
 int
-ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name, size_t len,
-	       struct ext2_dir_slot *slot)
+ext2_dir_probe(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, const char *name,
+	       size_t len, struct ext2_dir_slot *slot)
 {
 	struct ext2_dir_hint h = { 0 };
 	struct hint_walk hw = { name, len, &h };
-	int r = ext2_dir_walk(fs, dir, 0, hint_fn, &hw);
+	int r = probe_index(fs, dino, dir, name, len, &h.ino, &h.pos, slot);
+
+	if (r != -EAGAIN)
+		return r > 0 ? -EEXIST : r;
+	r = ext2_dir_walk(fs, dir, 0, hint_fn, &hw);
 
 	if (r < 0)
 		return r;
@@ -172,8 +211,12 @@ ext2_lookup_hint(struct ext2_fs *fs, uint32_t dir, const char *name, size_t len,
 		return -ENOENT;
 	if (len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
-	if ((r = ext2_read_dir_inode(fs, dir, &in)) ||
-	    (r = ext2_dir_walk(fs, &in, 0, hint_fn, &hw)) < 0)
+	if ((r = ext2_read_dir_inode(fs, dir, &in)))
+		return r;
+	r = probe_index(fs, dir, &in, name, len, &hint->ino, &hint->pos, &hint->slot);
+	if (r == -EAGAIN)
+		r = ext2_dir_walk(fs, &in, 0, hint_fn, &hw);
+	if (r < 0)
 		return r;
 	hint->dir = dir;
 	if (!r)
@@ -193,6 +236,7 @@ add_block(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const struc
 
 	if (((uint64_t)lblk + 1) << fs->block_shift > 0x7FFFFFFF)
 		return -ENOSPC;
+	ext2_dh_forget(fs, dino);       /* it grows: the index is built anew */
 	if (!(de = ext2_buf_get(fs)))
 		return -ENOMEM;
 	memset(de, 0, fs->block_size);
@@ -213,7 +257,7 @@ int
 ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
 	     size_t len, uint32_t ino, unsigned ft)
 {
-	struct slot s = { name, len, ino, ft };
+	struct slot s = { name, len, ino, ft, 0, 0 };
 	int r;
 
 	if ((r = unindex(fs, dino, dir)))
@@ -221,8 +265,15 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
 	r = ext2_dir_walk(fs, dir, 0, slot_fn, &s);
 	if (r < 0)
 		return r;
+	if (r)
+		ext2_dh_added(fs, dino, name, len, s.pblk, s.off);
 	return r ? 0 : add_block(fs, dino, dir, &s);
 }
+
+/* The bytes of a block a change touched: [lo, hi). */
+struct span {
+	uint32_t lo, hi;
+};
 
 /*
  * The _at variants below change one entry a walk found earlier in the same
@@ -231,7 +282,7 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
  * needs deps on the disk first (NULL: every earlier write).
  * => 0, -errno, or 1 when nothing was written and the full walk must decide.
  */
-typedef bool (*edit_fn)(struct ext2_fs *fs, uint8_t *block, const void *arg);
+typedef bool (*edit_fn)(struct ext2_fs *fs, uint8_t *block, const void *arg, struct span *sp);
 
 static int
 edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg,
@@ -242,8 +293,14 @@ edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg,
 
 	if (!block)
 		return -ENOMEM;
-	if ((r = ext2_bread(fs, pblk, block)) == 0)
-		r = change(fs, block, arg) ? ext2_bwrite_after(fs, pblk, block, deps) : 1;
+	if ((r = ext2_bread(fs, pblk, block)) == 0) {
+		struct span sp;
+
+		fs->dh_expect = pblk;
+		r = change(fs, block, arg, &sp) ?
+		    ext2_bwrite_part(fs, pblk, sp.lo, sp.hi - sp.lo, block + sp.lo, false, deps) : 1;
+		fs->dh_expect = 0;
+	}
 	ext2_free(fs, block);
 	return r;
 }
@@ -251,6 +308,7 @@ edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg,
 struct add_at {
 	const struct ext2_dir_slot *slot;
 	struct slot s;
+	uint32_t *at;                   /* out: the new entry's offset */
 };
 
 /*
@@ -269,7 +327,7 @@ on_chain(struct ext2_fs *fs, const uint8_t *block, uint32_t off)
 }
 
 static bool
-add_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
+add_change(struct ext2_fs *fs, uint8_t *block, const void *arg, struct span *sp)
 {
 	const struct add_at *a = arg;
 	uint32_t off = a->slot->off;
@@ -277,6 +335,9 @@ add_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
 	if (!on_chain(fs, block, off) || ext2_dirent_check(fs, block, off) ||
 	    !fits(fs, (const struct ext2_dirent *)(block + off), a->s.len))
 		return false;
+	/* The split entry's header, and the new entry after its name. */
+	*a->at = off + used_len((const struct ext2_dirent *)(block + off));
+	*sp = (struct span){ off, *a->at + EXT2_DIR_REC_LEN(a->s.len) };
 	put_entry(fs, block, off, &a->s);
 	return true;
 }
@@ -291,7 +352,8 @@ ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
 		unsigned ft, const struct ext2_deps *deps)
 {
-	struct add_at a = { slot, { name, len, ino, ft } };
+	uint32_t at = 0;
+	struct add_at a = { slot, { name, len, ino, ft, 0, 0 }, &at };
 	int r;
 
 	if (dir->i_flags & EXT2_INDEX_FL)
@@ -299,21 +361,28 @@ ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 	if (!slot->found)
 		return add_block(fs, dino, dir, &a.s);
 	r = edit_at(fs, slot->pblk, add_change, &a, deps);
+	if (r == 0)
+		ext2_dh_added(fs, dino, name, len, slot->pblk, at);
 	return r == 1 ? ext2_dir_add(fs, dino, dir, name, len, ino, ft) : r;
 }
 
-/* Take the entry at off out of block: merged into the one at prev, or emptied. */
-static void
+/*
+ * Take the entry at off out of block: merged into the one at prev, or
+ * emptied.  => the header it changed.
+ */
+static struct span
 take_entry(struct ext2_fs *fs, uint8_t *block, uint32_t off, uint32_t prev)
 {
 	struct ext2_dirent *de = (struct ext2_dirent *)(block + off);
 
 	if (prev == EXT2_NO_PREV) {
 		de->inode = 0;
+		return (struct span){ off, off + EXT2_DIRENT_HDR };
 	} else {
 		struct ext2_dirent *p = (struct ext2_dirent *)(block + prev);
 
 		ext2_set_rec_len(fs, p, ext2_rec_len(fs, p) + ext2_rec_len(fs, de));
+		return (struct span){ prev, prev + EXT2_DIRENT_HDR };
 	}
 }
 
@@ -325,8 +394,10 @@ remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 
 	if (!ext2_name_is(w->de, s->name, s->len) || w->de->inode != s->ino)
 		return 0;
-	take_entry(fs, w->block, w->off, w->prev);
-	err = ext2_bwrite(fs, w->pblk, w->block);
+	s->pblk = w->pblk;
+	s->off = w->off;
+	(void)take_entry(fs, w->block, w->off, w->prev);
+	err = write_dir_block(fs, w->pblk, w->block);
 	return err ? err : 1;
 }
 
@@ -335,22 +406,43 @@ struct remove_at {
 	struct slot s;
 };
 
+/*
+ * The entry before off on the block's chain (EXT2_NO_PREV for the first),
+ * for a position from the name index, which does not keep it.  => false
+ * if the chain does not reach off.
+ */
+static bool
+chain_prev(struct ext2_fs *fs, const uint8_t *block, uint32_t off, uint32_t *prev)
+{
+	uint32_t at = 0;
+
+	*prev = EXT2_NO_PREV;
+	while (at < off && ext2_dirent_check(fs, block, at) == 0) {
+		*prev = at;
+		at += ext2_rec_len(fs, (const struct ext2_dirent *)(block + at));
+	}
+	return at == off;
+}
+
 /* Still name -> ino at pos, with pos->prev just before it?  Then take it out. */
 static bool
-remove_change(struct ext2_fs *fs, uint8_t *block, const void *arg)
+remove_change(struct ext2_fs *fs, uint8_t *block, const void *arg, struct span *sp)
 {
 	const struct remove_at *a = arg;
 	const struct ext2_dir_pos *pos = a->pos;
 	const struct ext2_dirent *de = (const struct ext2_dirent *)(block + pos->off);
+	uint32_t prev = pos->prev;
 
 	if (ext2_dirent_check(fs, block, pos->off) || !ext2_name_is(de, a->s.name, a->s.len) ||
 	    de->inode != a->s.ino)
 		return false;
-	if (pos->prev != EXT2_NO_PREV &&
-	    (pos->prev >= pos->off || ext2_dirent_check(fs, block, pos->prev) ||
-	     pos->prev + ext2_rec_len(fs, (const struct ext2_dirent *)(block + pos->prev)) != pos->off))
+	if (prev == EXT2_PREV_UNKNOWN && !chain_prev(fs, block, pos->off, &prev))
 		return false;
-	take_entry(fs, block, pos->off, pos->prev);
+	if (prev != EXT2_NO_PREV &&
+	    (prev >= pos->off || ext2_dirent_check(fs, block, prev) ||
+	     prev + ext2_rec_len(fs, (const struct ext2_dirent *)(block + prev)) != pos->off))
+		return false;
+	*sp = take_entry(fs, block, pos->off, prev);
 	return true;
 }
 
@@ -366,15 +458,17 @@ ext2_dir_remove_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		   uint32_t *wrote)
 {
 	static const struct ext2_deps none = { 0 };
-	struct remove_at a = { pos, { name, len, ino, 0 } };
+	struct remove_at a = { pos, { name, len, ino, 0, 0, 0 } };
 	int r;
 
 	*wrote = 0;
 	if (dir->i_flags & EXT2_INDEX_FL)
 		return ext2_dir_remove(fs, dino, dir, name, len, ino);     /* unindexes first */
 	r = edit_at(fs, pos->pblk, remove_change, &a, &none);
-	if (r == 0)
+	if (r == 0) {
 		*wrote = pos->pblk;
+		ext2_dh_removed(fs, dino, name, len, pos->pblk, pos->off);
+	}
 	return r == 1 ? ext2_dir_remove(fs, dino, dir, name, len, ino) : r;
 }
 
@@ -383,7 +477,7 @@ int
 ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
 		size_t len, uint32_t ino)
 {
-	struct slot s = { name, len, ino, 0 };
+	struct slot s = { name, len, ino, 0, 0, 0 };
 	int r;
 
 	if ((r = unindex(fs, dino, dir)))
@@ -391,6 +485,8 @@ ext2_dir_remove(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const
 	r = ext2_dir_walk(fs, dir, 0, remove_fn, &s);
 	if (r < 0)
 		return r;
+	if (r)
+		ext2_dh_removed(fs, dino, name, len, s.pblk, s.off);
 	return r ? 0 : -ENOENT;
 }
 
@@ -405,7 +501,7 @@ retarget_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	w->de->inode = s->ino;
 	if (fs->flags & EXT2_FS_FILETYPE)
 		w->de->file_type = (uint8_t)s->ft;
-	err = ext2_bwrite(fs, w->pblk, w->block);
+	err = write_dir_block(fs, w->pblk, w->block);     /* the name stays where it is */
 	return err ? err : 1;
 }
 
@@ -413,7 +509,7 @@ int
 ext2_dir_retarget(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
 		  size_t len, uint32_t ino, unsigned ft)
 {
-	struct slot s = { name, len, ino, ft };
+	struct slot s = { name, len, ino, ft, 0, 0 };
 	int r = ext2_dir_walk(fs, dir, 0, retarget_fn, &s);
 
 	if (r < 0)

@@ -51,6 +51,18 @@ struct ext2_io {
 	 */
 	int (*write_after)(struct ext2_io *io, uint64_t blkno, const void *buf,
 			   const uint64_t *deps, unsigned n);
+	/*
+	 * May be NULL (then read is used).  Only len bytes at off of the
+	 * block: an inode out of its table block, without copying the rest.
+	 */
+	int (*read_part)(struct ext2_io *io, uint64_t blkno, uint32_t off, uint32_t len, void *buf);
+	/*
+	 * May be NULL (then read, and a whole-block write).  Change only len
+	 * bytes at off of the block, the rest staying as the last write left
+	 * it: as write_lazy if lazy, else as write_after (deps NULL: write).
+	 */
+	int (*write_part)(struct ext2_io *io, uint64_t blkno, uint32_t off, uint32_t len,
+			  const void *data, bool lazy, const uint64_t *deps, unsigned n);
 };
 
 /*
@@ -75,6 +87,8 @@ struct ext2_fs;
  * tail of the last block to the caller).
  */
 #define EXT2_MOUNT_EXTDATA 0x2
+/* Big directories get a name index in memory (dirhash.c); not for a boot loader. */
+#define EXT2_MOUNT_DIRHASH 0x4
 
 /*
  * Mount: read and check the superblock and group descriptors.  On a bad

@@ -38,20 +38,12 @@ int
 ext2_inode_read(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in)
 {
 	uint32_t blk, off, n = MIN(fs->inode_size, (uint32_t)sizeof(*in));
-	uint8_t *buf;
 	int err;
 
 	if ((err = inode_locate(fs, ino, &blk, &off)))
 		return err;
-	if (!(buf = ext2_buf_get(fs)))
-		return -ENOMEM;
-	err = ext2_bread(fs, blk, buf);
-	if (!err) {
-		memset(in, 0, sizeof(*in));
-		memcpy(in, buf + off, n);
-	}
-	ext2_free(fs, buf);
-	return err;
+	memset(in, 0, sizeof(*in));
+	return ext2_bread_part(fs, blk, off, n, in);
 }
 
 /*
@@ -74,30 +66,31 @@ inode_disk_bytes(const struct ext2_fs *fs, const struct ext2_inode *in)
 }
 
 /*
- * Write an inode back (read-modify-write of its inode-table block).  A
- * fresh inode also has the rest of its on-disk slot cleared, so nothing of
- * the inode that used the number before survives.
+ * Write an inode back: only its bytes change in its inode-table block
+ * (ext2_bwrite_part).  A fresh inode also has the rest of its on-disk slot
+ * cleared, so nothing of the inode that used the number before survives.
  */
+#define SLOT_ON_STACK 256
+
 static int
 store(struct ext2_fs *fs, uint32_t ino, const struct ext2_inode *in, bool fresh, bool lazy,
       const struct ext2_deps *deps)
 {
-	uint32_t blk, off;
-	uint8_t *buf;
+	uint8_t onstack[SLOT_ON_STACK], *slot = onstack;
+	uint32_t blk, off, n = inode_disk_bytes(fs, in);
 	int err;
 
 	if ((err = ext2_check_writable(fs)) || (err = inode_locate(fs, ino, &blk, &off)))
 		return err;
-	if (!(buf = ext2_buf_get(fs)))
+	if (!fresh)
+		return ext2_bwrite_part(fs, blk, off, n, in, lazy, deps);
+	if (fs->inode_size > SLOT_ON_STACK && !(slot = ext2_buf_get(fs)))
 		return -ENOMEM;
-	err = ext2_bread(fs, blk, buf);
-	if (!err) {
-		if (fresh)
-			memset(buf + off, 0, fs->inode_size);
-		memcpy(buf + off, in, inode_disk_bytes(fs, in));
-		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite_after(fs, blk, buf, deps);
-	}
-	ext2_free(fs, buf);
+	memset(slot, 0, fs->inode_size);
+	memcpy(slot, in, n);
+	err = ext2_bwrite_part(fs, blk, off, fs->inode_size, slot, lazy, deps);
+	if (slot != onstack)
+		ext2_free(fs, slot);
 	return err;
 }
 

@@ -18,6 +18,26 @@
 #define EXT2_FS_EXTDATA  0x8   /* the caller keeps regular files' data (data.c) */
 
 /* Locks: none; the caller serializes all calls on one ext2_fs. */
+#define EXT2_FS_DIRHASH  0x10  /* big directories get a name index in memory (dirhash.c) */
+
+/* A directory's name index (dirhash.c). */
+#define EXT2_DH_MAX 4
+struct ext2_dh_slot {
+	uint32_t hash, pos;            /* pos: byte in the directory, or empty / dead */
+};
+struct ext2_dh_block {
+	uint32_t pblk;                 /* its disk block (0: a hole) */
+	uint32_t room;                 /* the most room one entry has, or unknown */
+};
+struct ext2_dirhash {
+	uint32_t dir;                  /* the directory's inode (0: slot unused) */
+	uint32_t size;                 /* its i_size when built */
+	uint32_t nslots, used, dead;   /* table size (a power of two), names, tombstones */
+	uint32_t nblocks, lo, hi;      /* blocks, and the range of their disk numbers */
+	uint64_t used_at;              /* for replacing the least recently used */
+	struct ext2_dh_slot *slot;
+	struct ext2_dh_block *blk;
+};
 
 struct ext2_fs {
 	struct ext2_io *io;
@@ -54,6 +74,10 @@ struct ext2_fs {
 	bool bitmap_dirty;             /* changes not yet written */
 	bool bitmap_frees;             /* among them, bits cleared (ext2_bitmap_flush) */
 	uint32_t next_generation;
+	/* Name indexes of big directories (dirhash.c). */
+	struct ext2_dirhash dh[EXT2_DH_MAX];
+	uint64_t dh_clock;
+	uint32_t dh_expect;            /* the directory block being changed on purpose */
 };
 
 /* Record damage on the volume and return -EIO. */
@@ -72,6 +96,8 @@ uint32_t ext2_now(struct ext2_fs *fs);
 /* Block I/O with range checks (super.c). */
 bool ext2_block_valid(const struct ext2_fs *fs, uint32_t blk);
 int ext2_bread(struct ext2_fs *fs, uint32_t blk, void *buf);
+/* len bytes at off of block blk (io->read_part, else through a whole-block buffer). */
+int ext2_bread_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, void *out);
 int ext2_bwrite(struct ext2_fs *fs, uint32_t blk, const void *buf);
 /*
  * What a write needs on the disk first: soft updates' dependencies.  NULL
@@ -86,6 +112,12 @@ struct ext2_deps {
 };
 int ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf,
 		      const struct ext2_deps *deps);
+/*
+ * Change len bytes at off of block blk: as ext2_bwrite_lazy if lazy, else
+ * as ext2_bwrite_after (io->write_part, else read, change, write).
+ */
+int ext2_bwrite_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, const void *data,
+		     bool lazy, const struct ext2_deps *deps);
 /* A write whose order does not matter (io->write_lazy, else ext2_bwrite). */
 int ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf);
 int ext2_check_writable(const struct ext2_fs *fs);
@@ -111,6 +143,7 @@ int ext2_bmap_path(const struct ext2_fs *fs, uint32_t lblk, uint32_t off[4]);
 
 /* Directories (dir.c). */
 #define EXT2_NO_PREV 0xFFFFFFFFu
+#define EXT2_PREV_UNKNOWN 0xFFFFFFFEu  /* an ext2_dir_pos from the name index */
 struct ext2_dirwalk {
 	uint32_t lblk;                 /* directory block index */
 	uint32_t pblk;                 /* its disk block */
@@ -172,7 +205,7 @@ int ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
 /* Directory changes (dir_write.c). */
 int ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const char *name,
 		 size_t len, uint32_t ino, unsigned ft);
-int ext2_dir_probe(struct ext2_fs *fs, const struct ext2_inode *dir, const char *name,
+int ext2_dir_probe(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, const char *name,
 		   size_t len, struct ext2_dir_slot *slot);
 int ext2_dir_add_at(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir,
 		    const struct ext2_dir_slot *slot, const char *name, size_t len, uint32_t ino,
@@ -193,3 +226,25 @@ bool ext2_is_dots(const char *name, size_t len);
 int ext2_drop_link(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t *orphan);
 int ext2_drop_dir(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in, uint32_t pino,
 		  struct ext2_inode *pin, uint32_t *orphan);
+
+/*
+ * Name indexes (dirhash.c).  ext2_dh_get: dino's index, built now if the
+ * directory is big enough (NULL: walk it instead).  ext2_dh_find: 1 with
+ * *ino and *pos (prev EXT2_PREV_UNKNOWN), 0 when absent, or -errno.
+ * ext2_dh_slot: an entry with room for a name of len bytes (found false:
+ * none, append a block).  The rest keep the index true: every entry added
+ * or removed is reported, and ext2_dh_written (every block write) drops an
+ * index whose block changed unannounced (fs->dh_expect).
+ */
+struct ext2_dirhash *ext2_dh_get(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir);
+int ext2_dh_find(struct ext2_fs *fs, struct ext2_dirhash *dh, const char *name, size_t len,
+		 uint32_t *ino, struct ext2_dir_pos *pos);
+int ext2_dh_slot(struct ext2_fs *fs, struct ext2_dirhash *dh, const struct ext2_inode *dir,
+		 size_t len, struct ext2_dir_slot *slot);
+void ext2_dh_added(struct ext2_fs *fs, uint32_t dino, const char *name, size_t len, uint32_t pblk,
+		   uint32_t off);
+void ext2_dh_removed(struct ext2_fs *fs, uint32_t dino, const char *name, size_t len,
+		     uint32_t pblk, uint32_t off);
+void ext2_dh_written(struct ext2_fs *fs, uint32_t pblk);
+void ext2_dh_forget(struct ext2_fs *fs, uint32_t dino);
+void ext2_dh_free_all(struct ext2_fs *fs);

@@ -149,6 +149,8 @@ ext2_mount(struct ext2_fs **out, struct ext2_io *io, const struct ext2_env *env,
 		return err;
 	if (flags & EXT2_MOUNT_EXTDATA)
 		fs->flags |= EXT2_FS_EXTDATA;
+	if (flags & EXT2_MOUNT_DIRHASH)
+		fs->flags |= EXT2_FS_DIRHASH;
 	if (!(flags & EXT2_MOUNT_RDONLY) && !(fs->sb.s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP)) {
 		if (!io->write) {
 			*msg = "ext2: the device cannot be written: mounted read-only";

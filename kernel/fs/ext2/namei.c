@@ -55,7 +55,7 @@ prepare_parent(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 		*slot = hint->slot;
 		return 0;
 	}
-	return ext2_dir_probe(fs, din, name, len, slot);
+	return ext2_dir_probe(fs, dir, din, name, len, slot);
 }
 
 /* Allocate an inode number and fill in the new inode in memory. */
@@ -341,6 +341,7 @@ prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 	       size_t len, uint32_t *ino, struct ext2_inode *in, struct ext2_dir_pos *pos,
 	       const struct ext2_dir_hint *hint)
 {
+	struct ext2_dirhash *dh;
 	int err;
 
 	if ((err = ext2_check_writable(fs)))
@@ -353,6 +354,9 @@ prepare_remove(struct ext2_fs *fs, uint32_t dir, struct ext2_inode *din, const c
 	    ext2_dir_entry_is(fs, &hint->pos, name, len, hint->ino)) {
 		*ino = hint->ino;
 		*pos = hint->pos;
+	} else if ((dh = ext2_dh_get(fs, dir, din)) != NULL) {
+		if ((err = ext2_dh_find(fs, dh, name, len, ino, pos)) <= 0)
+			return err ? err : -ENOENT;
 	} else if ((err = ext2_dir_find_pos(fs, din, name, len, ino, pos))) {
 		return err;
 	}

@@ -72,6 +72,24 @@ ext2_bread(struct ext2_fs *fs, uint32_t blk, void *buf)
 }
 
 int
+ext2_bread_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, void *out)
+{
+	uint8_t *buf;
+	int err;
+
+	if (!ext2_block_valid(fs, blk))
+		return ext2_corrupt(fs, "block number out of range");
+	if (fs->io->read_part)
+		return fs->io->read_part(fs->io, blk, off, len, out);
+	if (!(buf = ext2_buf_get(fs)))
+		return -ENOMEM;
+	if (!(err = fs->io->read(fs->io, blk, buf)))
+		memcpy(out, buf + off, len);
+	ext2_free(fs, buf);
+	return err;
+}
+
+int
 ext2_check_writable(const struct ext2_fs *fs)
 {
 	return (fs->flags & EXT2_FS_RDONLY) ? -EROFS : 0;
@@ -100,11 +118,53 @@ ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf, const struc
 		fs->bitmap_blk = 0;     /* keep alloc.c's cached bitmap honest */
 		fs->bitmap_dirty = fs->bitmap_frees = false;
 	}
+	ext2_dh_written(fs, blk);
 	if (!deps || !fs->io->write_after || deps->n > EXT2_DEPS_MAX)
 		return fs->io->write(fs->io, blk, buf);
 	for (unsigned i = 0; i < deps->n; i++)
 		d[i] = deps->blk[i];
 	return fs->io->write_after(fs->io, blk, buf, d, deps->n);
+}
+
+/* The whole-block way to change part of one: read it, change it, write it. */
+static int
+bwrite_part_rmw(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, const void *data,
+		bool lazy, const struct ext2_deps *deps)
+{
+	uint8_t *buf = ext2_buf_get(fs);
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	if (!(err = ext2_bread(fs, blk, buf))) {
+		memcpy(buf + off, data, len);
+		err = lazy ? ext2_bwrite_lazy(fs, blk, buf) : ext2_bwrite_after(fs, blk, buf, deps);
+	}
+	ext2_free(fs, buf);
+	return err;
+}
+
+int
+ext2_bwrite_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, const void *data,
+		 bool lazy, const struct ext2_deps *deps)
+{
+	uint64_t d[EXT2_DEPS_MAX];
+	bool all = !deps || deps->n > EXT2_DEPS_MAX;
+	int err;
+
+	/* The bitmap block and a lazy write without write_lazy take the long way. */
+	if (!fs->io->write_part || blk == fs->bitmap_blk || (lazy && !fs->io->write_lazy) ||
+	    off > fs->block_size || len > fs->block_size - off)
+		return bwrite_part_rmw(fs, blk, off, len, data, lazy, deps);
+	if ((err = check_write(fs, blk)))
+		return err;
+	ext2_dh_written(fs, blk);
+	if (lazy)
+		fs->sb_dirty = true;    /* as ext2_bwrite_lazy */
+	for (unsigned i = 0; !all && i < deps->n; i++)
+		d[i] = deps->blk[i];
+	return fs->io->write_part(fs->io, blk, off, len, data, lazy, all ? NULL : d,
+				  all ? 0 : deps->n);
 }
 
 int
@@ -122,6 +182,7 @@ ext2_bwrite_lazy(struct ext2_fs *fs, uint32_t blk, const void *buf)
 		return ext2_bwrite(fs, blk, buf);
 	if ((err = check_write(fs, blk)))
 		return err;
+	ext2_dh_written(fs, blk);
 	fs->sb_dirty = true;            /* so ext2_sync runs, and its flush writes it */
 	return fs->io->write_lazy(fs->io, blk, buf);
 }
@@ -359,6 +420,7 @@ ext2_release(struct ext2_fs *fs)
 {
 	if (!fs)
 		return;
+	ext2_dh_free_all(fs);
 	ext2_free(fs, fs->bitmap);
 	ext2_free(fs, fs->gdt_dirty);
 	ext2_free(fs, fs->gdt);

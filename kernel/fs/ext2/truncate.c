@@ -231,6 +231,8 @@ ext2_evict_after(struct ext2_fs *fs, uint32_t ino, struct ext2_inode *in,
 		return ext2_corrupt(fs, "freeing a reserved inode");
 	if (in->i_links_count)
 		return -EBUSY;
+	if (EXT2_S_ISDIR(in->i_mode))
+		ext2_dh_forget(fs, ino);        /* its blocks are going */
 	in->i_dtime = ext2_now(fs);
 	/*
 	 * Each step below writes the inode as it leaves it: no extra write

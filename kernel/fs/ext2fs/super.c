@@ -125,6 +125,40 @@ e2io_read(struct ext2_io *io, uint64_t blk, void *buf)
 	return 0;
 }
 
+/* Part of a block (an inode): the rest of the block is not copied. */
+static int
+e2io_read_part(struct ext2_io *io, uint64_t blk, uint32_t off, uint32_t len, void *out)
+{
+	struct e2vol *v = io->ctx;
+	struct buf *b;
+	int r = set_block_size(v, io->block_size);
+
+	if (r)
+		return r;
+	if (off > io->block_size || len > io->block_size - off)
+		return -EINVAL;
+	b = bread(v->dev, blk);
+	if (IS_ERR(b))
+		return (int)PTR_ERR(b);
+	memcpy(out, b->data + off, len);
+	brelse(b);
+	return 0;
+}
+
+/* Part of a block (an inode): bpatch_behind or bpatch_lazy. */
+static int
+e2io_write_part(struct ext2_io *io, uint64_t blk, uint32_t off, uint32_t len, const void *data,
+		bool lazy, const uint64_t *deps, unsigned n)
+{
+	struct e2vol *v = io->ctx;
+	int r = set_block_size(v, io->block_size);
+
+	if (r)
+		return r;
+	return lazy ? bpatch_lazy(v->dev, blk, off, len, data) :
+		      bpatch_behind(v->dev, blk, off, len, data, deps, n);
+}
+
 /* Written behind, in order: the library's soft-updates order is the disk's. */
 static int
 e2io_write(struct ext2_io *io, uint64_t blk, const void *buf)
@@ -374,12 +408,12 @@ check_options(const char *data)
 static int
 open_volume(struct e2vol *v, unsigned long flags)
 {
-	unsigned ef = EXT2_MOUNT_EXTDATA | ((flags & MS_RDONLY) ? EXT2_MOUNT_RDONLY : 0);
+	unsigned ef = EXT2_MOUNT_EXTDATA | EXT2_MOUNT_DIRHASH | ((flags & MS_RDONLY) ? EXT2_MOUNT_RDONLY : 0);
 	const char *msg = NULL;
 	int r;
 
 	v->io = (struct ext2_io){ v, 1024, e2io_read, e2io_write, e2io_flush, e2io_write_lazy,
-				  e2io_write_after };
+				  e2io_write_after, e2io_read_part, e2io_write_part };
 	r = ext2_mount(&v->fs, &v->io, &e2_env, ef, &msg);
 	if (r == -EINVAL && !msg && v->io.block_size > PCACHE_PAGE_SIZE)
 		msg = "ext2: blocks larger than a page (4 KiB) are not supported";
