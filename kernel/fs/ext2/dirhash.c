@@ -208,6 +208,7 @@ dh_build(struct ext2_fs *fs, struct ext2_dirhash *dh, uint32_t dino, const struc
 	}
 	dh->dir = dino;
 	dh->size = dir->i_size;
+	dh->first = dir->i_block[0];
 	return 0;
 }
 
@@ -223,7 +224,8 @@ ext2_dh_get(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir)
 	for (unsigned i = 0; i < EXT2_DH_MAX; i++) {
 		if (fs->dh[i].dir == dino) {
 			dh = &fs->dh[i];
-			if (dh->size != dir->i_size) {       /* grown elsewhere: rebuild */
+			/* Grown, or a new directory under a reused number: rebuild. */
+			if (dh->size != dir->i_size || dh->first != dir->i_block[0]) {
 				dh_free(fs, dh);
 				break;
 			}

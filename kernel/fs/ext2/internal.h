@@ -32,6 +32,7 @@ struct ext2_dh_block {
 struct ext2_dirhash {
 	uint32_t dir;                  /* the directory's inode (0: slot unused) */
 	uint32_t size;                 /* its i_size when built */
+	uint32_t first;                /* and its i_block[0] */
 	uint32_t nslots, used, dead;   /* table size (a power of two), names, tombstones */
 	uint32_t nblocks, lo, hi;      /* blocks, and the range of their disk numbers */
 	uint64_t used_at;              /* for replacing the least recently used */
