@@ -182,6 +182,12 @@ blkdev_bytes(const struct blkdev *d)
 int blk_submit(struct blkdev *d, struct blk_request *rq) __must_check;
 /* The driver reports a finished request.  Call with no driver lock held. */
 void blk_complete(struct blk_request *rq, int status);
+/*
+ * blk_complete for each request on a driver's list (linked by rq->node),
+ * its status in rq->driver_priv: a driver collects finished requests under
+ * its lock, then hands them back with none held.
+ */
+void blk_complete_list(struct list_node *done);
 /* Copy of the disk's counters (a partition reports its disk's). */
 void blk_get_stats(struct blkdev *d, struct blk_stats *st);
 

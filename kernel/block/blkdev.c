@@ -373,6 +373,16 @@ blk_complete(struct blk_request *rq, int status)
 	rq->done(rq);
 }
 
+void
+blk_complete_list(struct list_node *done)
+{
+	while (!list_empty(done)) {
+		struct blk_request *rq = list_entry(list_pop_front(done), struct blk_request, node);
+
+		blk_complete(rq, (int)(intptr_t)rq->driver_priv);
+	}
+}
+
 /* A flush on a disk without a volatile cache has nothing to do. */
 static bool
 flush_is_noop(const struct blkdev *disk, const struct blk_request *rq)

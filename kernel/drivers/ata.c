@@ -220,16 +220,6 @@ finish_locked(struct ata_channel *ch, int status, struct list_node *done)
 	}
 }
 
-static void
-complete_all(struct list_node *done)
-{
-	while (!list_empty(done)) {
-		struct blk_request *rq = list_entry(list_pop_front(done), struct blk_request, node);
-
-		blk_complete(rq, (int)(intptr_t)rq->driver_priv);
-	}
-}
-
 static int
 ata_submit(struct blkdev *disk, struct blk_request *rq)
 {
@@ -303,7 +293,7 @@ ata_irq(struct trap_frame *tf, void *arg)
 			finish_locked(ch, r > 0 ? 0 : r, &done);
 	}
 	spin_unlock(&ch->lock);
-	complete_all(&done);
+	blk_complete_list(&done);
 }
 
 /*
@@ -328,7 +318,7 @@ ata_watchdog(void *arg)
 		finish_locked(ch, -EIO, &done);
 	}
 	spin_unlock(&ch->lock);
-	complete_all(&done);
+	blk_complete_list(&done);
 }
 
 void

@@ -161,17 +161,6 @@ collect_locked(struct vblk *vb, struct list_node *done)
 	}
 }
 
-/* Hand the collected requests back to the block layer (no lock held). */
-static void
-complete_all(struct list_node *done)
-{
-	while (!list_empty(done)) {
-		struct blk_request *rq = list_entry(list_pop_front(done), struct blk_request, node);
-
-		blk_complete(rq, (int)(intptr_t)rq->driver_priv);
-	}
-}
-
 static void
 vblk_irq(struct trap_frame *tf, void *arg)
 {
@@ -192,7 +181,7 @@ vblk_irq(struct trap_frame *tf, void *arg)
 	vb->interrupts++;
 	collect_locked(vb, &done);
 	spin_unlock(&vb->vq->lock);
-	complete_all(&done);
+	blk_complete_list(&done);
 }
 
 /*
@@ -221,7 +210,7 @@ vblk_watch(void *arg)
 	if (vb->watching)
 		ktimer_arm(&vb->watch, time_ns() + VBLK_WATCH_NS);
 	spin_unlock(&q->lock);
-	complete_all(&done);
+	blk_complete_list(&done);
 }
 
 /* Features, capacity and limits.  => 0 or -errno. */
