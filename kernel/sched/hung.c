@@ -36,6 +36,7 @@
 #include "core/panic.h"
 #include "core/printk.h"
 #include "sched/timer.h"
+#include "sync/mutex.h"
 #include "sync/waitqueue.h"
 
 #define NS_PER_SEC 1000000000ull
@@ -85,6 +86,36 @@ print_frames(const uint64_t *ret, unsigned n)
 	}
 }
 
+/*
+ * A thread asleep on a mutex waits for its owner, who is the one to look
+ * at (often a kernel thread, which is not judged itself): name it and show
+ * its frames too.  Read without pi_lock, as a snapshot: the thread list's
+ * lock, held by the caller, keeps the owner from being freed meanwhile.
+ */
+const struct thread *
+hung_mutex_owner(const struct thread *t, struct mutex **m)
+{
+	*m = READ_ONCE(t->sync.blocked_on);
+	return *m ? READ_ONCE((*m)->owner) : NULL;
+}
+
+static void
+report_owner(const struct thread *t)
+{
+	struct mutex *m;
+	const struct thread *o = hung_mutex_owner(t, &m);
+	uint64_t ret[16];
+	unsigned n;
+
+	if (!o)
+		return;
+	n = hung_backtrace(o, ret, 16);
+	printk(KERN_ERR "  waiting for mutex %s, held by %s:%d (%s)\n", m->name, o->name, o->tid,
+	       READ_ONCE(o->on_cpu) ? "on a CPU" :
+	       READ_ONCE(o->state) == T_RUNNABLE ? "runnable, not running" : "asleep");
+	print_frames(ret, n);
+}
+
 static void
 report(const struct thread *t, uint64_t slept_ns)
 {
@@ -94,6 +125,7 @@ report(const struct thread *t, uint64_t slept_ns)
 	printk(KERN_ERR "INFO: task %s:%d blocked for more than %llu seconds\n", t->name, t->tid,
 	       (unsigned long long)(slept_ns / NS_PER_SEC));
 	print_frames(ret, n);
+	report_owner(t);
 }
 
 bool

@@ -24,6 +24,10 @@ bool hung_judge(struct thread *t, uint64_t now_ns, uint64_t timeout_ns);
 /* Does the detector judge t: a process's thread, or a kernel thread that set hung_watch? */
 bool hung_watched(const struct thread *t);
 
+struct mutex;
+/* The thread holding the mutex t sleeps on (*m), or NULL: a snapshot for the report. */
+const struct thread *hung_mutex_owner(const struct thread *t, struct mutex **m);
+
 /* The return addresses of switched-out t's kernel frames, innermost first. */
 unsigned hung_backtrace(const struct thread *t, uint64_t *ret, unsigned max);
 

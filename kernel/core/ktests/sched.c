@@ -8,6 +8,7 @@
 #include "sched/hung.h"
 #include "core/panic.h"
 #include "lib/string.h"
+#include "sync/mutex.h"
 #include "sync/waitqueue.h"
 #include "uapi/errno.h"
 
@@ -218,6 +219,37 @@ KTEST(sched_hung_task_named_once,
 	KT_ASSERT(hung_judge(t, now + 105 * SEC, 5 * SEC));     /* now: reported */
 	KT_ASSERT(!hung_judge(t, now + 500 * SEC, 5 * SEC));    /* and only once */
 	stuck_next_round(&s);
+	KT_EQ(thread_join(t), 0);
+	return 0;
+}
+
+static struct mutex kt_held_mutex = MUTEX_INIT(kt_held_mutex);
+
+static void
+mutex_waiter(void *arg)
+{
+	mutex_lock(&kt_held_mutex);
+	mutex_unlock(&kt_held_mutex);
+	thread_exit(0);
+}
+
+KTEST(sched_hung_report_names_the_mutex_owner,
+      "a thread asleep on a mutex is reported with the mutex and the thread that holds it")
+{
+	struct mutex *m = NULL;
+	struct thread *t;
+	uint64_t sw;
+
+	mutex_lock(&kt_held_mutex);
+	t = thread_prepare(mutex_waiter, NULL, "kt-mwait", false);
+	KT_ASSERT(t != NULL);
+	sw = t->nr_switches;
+	thread_start_running(t);
+	wait_until_asleep(t, sw);
+	KT_ASSERT(hung_mutex_owner(t, &m) == current());
+	KT_ASSERT(m == &kt_held_mutex);
+	KT_ASSERT(hung_mutex_owner(current(), &m) == NULL);  /* not waiting */
+	mutex_unlock(&kt_held_mutex);
 	KT_EQ(thread_join(t), 0);
 	return 0;
 }
