@@ -74,6 +74,7 @@
 #define VBLK_STATUS_PENDING 0xFF
 
 #define VBLK_WATCH_NS 1000000000ull       /* the watchdog's period */
+#define VBLK_STALL_LOOKS 30               /* looks with no progress before it says so */
 
 struct vblk_hdr {
 	uint32_t type;
@@ -93,6 +94,8 @@ struct vblk {
 	bool watching;                  /* [vq->lock] watch is armed */
 	uint16_t watch_seen;            /* [vq->lock] the used index at the last look */
 	uint64_t rescued;               /* [vq->lock] completions the watch collected */
+	unsigned stalled_looks;         /* [vq->lock] looks in a row with no completion */
+	uint64_t stalls;                /* [vq->lock] times it found the device silent */
 	unsigned drop_irqs;             /* [vq->lock] interrupts to ignore (a test's lost interrupt) */
 };
 
@@ -122,6 +125,14 @@ vblk_submit(struct blkdev *disk, struct blk_request *rq)
 	if (rq->nseg > vb->seg_max)
 		return -EINVAL;
 	spin_lock(&vb->vq->lock);
+	/*
+	 * Room first: with no free descriptor, the next head is not free, and
+	 * its header and status belong to a request in flight.
+	 */
+	if (vb->vq->nfree < rq->nseg + 2u) {
+		spin_unlock(&vb->vq->lock);
+		return -EBUSY;
+	}
 	head = virtq_next_head_locked(vb->vq);
 	vb->hdr[head] = (struct vblk_hdr){ req_type(rq->op), 0, rq->lba };
 	vb->status[head] = VBLK_STATUS_PENDING;
@@ -185,6 +196,33 @@ vblk_irq(struct trap_frame *tf, void *arg)
 }
 
 /*
+ * => vq->lock held, from the watchdog.  Requests in the ring and nothing
+ * completed for VBLK_STALL_LOOKS looks: the device has not seen them, or
+ * is not answering.  Say so once, with the ring's indexes, and notify the
+ * device again (a lost notification is the one cause the driver can mend).
+ */
+static void
+stall_check_locked(struct vblk *vb)
+{
+	struct virtq *q = vb->vq;
+	uint16_t used = READ_ONCE(q->used->idx);
+
+	if (!vb->watching || used != vb->watch_seen) {
+		vb->stalled_looks = 0;
+		return;
+	}
+	if (++vb->stalled_looks != VBLK_STALL_LOOKS)
+		return;
+	vb->stalls++;
+	pr_err("virtio-blk %s: %u descriptors in use and no completion for %u s "
+	       "(avail %u, used %u, collected %u, used flags %#x); notifying the device again\n",
+	       vb->disk.name, (unsigned)(q->size - q->nfree), VBLK_STALL_LOOKS,
+	       (unsigned)READ_ONCE(q->avail->idx), (unsigned)used, (unsigned)q->last_used,
+	       (unsigned)READ_ONCE(q->used->flags));
+	*q->notify = q->index;
+}
+
+/*
  * The watchdog (interrupt context, from the tick).  A completion posted
  * before the last look (the used index then, watch_seen) and still not
  * collected lost its interrupt.  Re-armed while requests are in flight;
@@ -205,8 +243,9 @@ vblk_watch(void *arg)
 				(unsigned long long)(VBLK_WATCH_NS / 1000000));
 		collect_locked(vb, &done);
 	}
-	vb->watch_seen = READ_ONCE(q->used->idx);
 	vb->watching = q->nfree < q->size;
+	stall_check_locked(vb);
+	vb->watch_seen = READ_ONCE(q->used->idx);
 	if (vb->watching)
 		ktimer_arm(&vb->watch, time_ns() + VBLK_WATCH_NS);
 	spin_unlock(&q->lock);
