@@ -152,6 +152,46 @@ read_with_lost_interrupt(struct blkdev *d, uint8_t tag, uint64_t sector)
 	return 0;
 }
 
+/*
+ * Read 8 sectors with the notification of the device skipped, as if lost,
+ * and wait up to 10 s for the watchdog to notify it again.
+ */
+static int
+read_with_lost_kick(struct blkdev *d, uint8_t tag, uint64_t sector)
+{
+	struct blk_request *rq = kzalloc(sizeof(*rq));
+	struct lost *l = kzalloc(sizeof(*l));
+	void *buf = kmalloc(8 * BLK_SECTOR_SIZE);
+	uint64_t stalls;
+
+	KT_ASSERT(rq && l && buf);
+	stalls = virtio_blk_lose_kicks(d, 1);
+	*rq = (struct blk_request){ .op = BLK_OP_READ, .sector = sector, .count = 8, .nseg = 1,
+				    .done = lost_done, .private = l };
+	rq->seg[0] = (struct blk_seg){ buf, 8 * BLK_SECTOR_SIZE };
+	KT_EQ(blk_submit(d, rq), 0);
+	for (int i = 0; i < 1000 && !__atomic_load_n(&l->done, __ATOMIC_ACQUIRE); i++)
+		(void)sched_sleep_ns(10000000, false);
+	KT_ASSERT(__atomic_load_n(&l->done, __ATOMIC_ACQUIRE));
+	KT_EQ(l->status, 0);
+	KT_EQ(blk_pattern_check(buf, tag, sector, 8), 8);
+	KT_ASSERT(virtio_blk_lose_kicks(d, 0) >= stalls + 1);
+	kfree(buf);
+	kfree(l);
+	kfree(rq);
+	return 0;
+}
+
+KTEST(blk_virtio_watchdog_notifies_a_silent_device,
+      "a virtio-blk request whose notification of the device is lost is taken after the watchdog notifies it again")
+{
+	KT_DISK(vda, "vda");
+
+	KT_EQ(read_with_lost_kick(vda, KT_VDA_TAG, 5432), 0);
+	KT_EQ(read_check(vda, KT_VDA_TAG, 200, 8, 200), 0);
+	return 0;
+}
+
 KTEST(blk_virtio_watchdog_collects_lost_completions,
       "a virtio-blk completion whose interrupt is lost (MSI-X and INTx) is collected by the driver's watchdog within seconds, with the right data")
 {

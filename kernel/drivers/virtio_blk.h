@@ -16,3 +16,5 @@ uint64_t virtio_blk_interrupts(struct blkdev *d);
  * watchdog collected so far (0 if it is not a virtio disk).
  */
 uint64_t virtio_blk_lose_interrupts(struct blkdev *d, unsigned n);
+/* The same for the driver's next n notifications of the device.  => the stalls seen so far. */
+uint64_t virtio_blk_lose_kicks(struct blkdev *d, unsigned n);
