@@ -227,6 +227,11 @@ small_disk() {
 damaged_disks() {
 	mkdir -p $C
 	refuse bad_magic_refused "Invalid argument" mount -t ext2 /dev/vdc $C
+	# A refused mount is on the write-back thread's list while it opens the
+	# disk: keep refusing for six seconds, past one of the thread's passes.
+	check refused_mounts_meet_the_flusher sh -c "end=\$((\$(date +%s) + 6)); \
+		while [ \$(date +%s) -lt \$end ]; do \
+		mount -t ext2 /dev/vdc $C 2>/dev/null && exit 1; done; exit 0"
 	check bad_pointer_mounts mount -t ext2 -o ro /dev/vdd $C
 	refuse bad_pointer_eio "Input/output error" cat $C/file
 	check bad_pointer_other_files_fine sh -c "[ \"\$(cat $C/good)\" = fine ]"

@@ -267,7 +267,8 @@ flusher(void *arg)
 			struct e2vol *v = list_entry(n, struct e2vol, node);
 
 			mutex_lock(&v->lock);
-			if (!list_empty(&v->dirty) || ext2_dirty(v->fs))
+			/* No fs: a mount still opening the volume, or refusing it. */
+			if (v->fs && (!list_empty(&v->dirty) || ext2_dirty(v->fs)))
 				e2_sync_locked(v);
 			mutex_unlock(&v->lock);
 		}
@@ -525,7 +526,7 @@ mount_dev(const struct fs_type *type, struct blkdev *dev, unsigned long flags,
 
 	if (!v)
 		return -ENOMEM;
-	/* On the list from the start: it claims dev (the flusher skips it: nothing dirty). */
+	/* On the list from the start: it claims dev (the flusher skips it until it has an fs). */
 	mutex_lock(&vols_lock);
 	r = dev_busy_locked(dev) ? -EBUSY : 0;
 	if (!r) {
@@ -537,7 +538,10 @@ mount_dev(const struct fs_type *type, struct blkdev *dev, unsigned long flags,
 		kfree(v);
 		return r;
 	}
-	if ((r = open_volume(v, flags)) || (r = make_sb(v, type))) {
+	mutex_lock(&v->lock);                   /* the flusher sees v->fs whole, or NULL */
+	r = open_volume(v, flags);
+	mutex_unlock(&v->lock);
+	if (r || (r = make_sb(v, type))) {
 		vol_discard(v);
 		return r;
 	}
