@@ -117,55 +117,25 @@ lost_done(struct blk_request *rq)
 	__atomic_store_n(&l->done, 1, __ATOMIC_RELEASE);
 }
 
+/* A fault the watchdog must mend: lose the next n of something.  => its counter. */
+typedef uint64_t (*lose_fn)(struct blkdev *d, unsigned n);
+
 /*
- * Read 8 sectors at sector with the disk's next interrupt lost, and wait
- * up to 5 s for the watchdog to deliver the completion anyway.  On a
- * failure the request stays the device's: its memory is left alone.
+ * Read 8 sectors at sector with the next interrupt or notification lost
+ * (lose), and wait up to 10 s for the watchdog to get the read done
+ * anyway; its counter must have moved.  On a failure the request stays
+ * the device's: its memory is left alone.
  */
 static int
-read_with_lost_interrupt(struct blkdev *d, uint8_t tag, uint64_t sector)
+read_with_lost(struct blkdev *d, uint8_t tag, uint64_t sector, lose_fn lose)
 {
 	struct blk_request *rq = kzalloc(sizeof(*rq));
 	struct lost *l = kzalloc(sizeof(*l));
 	void *buf = kmalloc(8 * BLK_SECTOR_SIZE);
-	uint64_t rescued;
+	uint64_t before;
 
 	KT_ASSERT(rq && l && buf);
-	rescued = virtio_blk_lose_interrupts(d, 1);
-	rq->op = BLK_OP_READ;
-	rq->sector = sector;
-	rq->count = 8;
-	rq->nseg = 1;
-	rq->seg[0] = (struct blk_seg){ buf, 8 * BLK_SECTOR_SIZE };
-	rq->done = lost_done;
-	rq->private = l;
-	KT_EQ(blk_submit(d, rq), 0);
-	for (int i = 0; i < 500 && !__atomic_load_n(&l->done, __ATOMIC_ACQUIRE); i++)
-		(void)sched_sleep_ns(10000000, false);
-	KT_ASSERT(__atomic_load_n(&l->done, __ATOMIC_ACQUIRE));
-	KT_EQ(l->status, 0);
-	KT_EQ(blk_pattern_check(buf, tag, sector, 8), 8);
-	KT_ASSERT(virtio_blk_lose_interrupts(d, 0) >= rescued + 1);
-	kfree(buf);
-	kfree(l);
-	kfree(rq);
-	return 0;
-}
-
-/*
- * Read 8 sectors with the notification of the device skipped, as if lost,
- * and wait up to 10 s for the watchdog to notify it again.
- */
-static int
-read_with_lost_kick(struct blkdev *d, uint8_t tag, uint64_t sector)
-{
-	struct blk_request *rq = kzalloc(sizeof(*rq));
-	struct lost *l = kzalloc(sizeof(*l));
-	void *buf = kmalloc(8 * BLK_SECTOR_SIZE);
-	uint64_t stalls;
-
-	KT_ASSERT(rq && l && buf);
-	stalls = virtio_blk_lose_kicks(d, 1);
+	before = lose(d, 1);
 	*rq = (struct blk_request){ .op = BLK_OP_READ, .sector = sector, .count = 8, .nseg = 1,
 				    .done = lost_done, .private = l };
 	rq->seg[0] = (struct blk_seg){ buf, 8 * BLK_SECTOR_SIZE };
@@ -175,7 +145,7 @@ read_with_lost_kick(struct blkdev *d, uint8_t tag, uint64_t sector)
 	KT_ASSERT(__atomic_load_n(&l->done, __ATOMIC_ACQUIRE));
 	KT_EQ(l->status, 0);
 	KT_EQ(blk_pattern_check(buf, tag, sector, 8), 8);
-	KT_ASSERT(virtio_blk_lose_kicks(d, 0) >= stalls + 1);
+	KT_ASSERT(lose(d, 0) >= before + 1);
 	kfree(buf);
 	kfree(l);
 	kfree(rq);
@@ -187,7 +157,7 @@ KTEST(blk_virtio_watchdog_notifies_a_silent_device,
 {
 	KT_DISK(vda, "vda");
 
-	KT_EQ(read_with_lost_kick(vda, KT_VDA_TAG, 5432), 0);
+	KT_EQ(read_with_lost(vda, KT_VDA_TAG, 5432, virtio_blk_lose_kicks), 0);
 	KT_EQ(read_check(vda, KT_VDA_TAG, 200, 8, 200), 0);
 	return 0;
 }
@@ -198,8 +168,8 @@ KTEST(blk_virtio_watchdog_collects_lost_completions,
 	KT_DISK(vda, "vda");
 	KT_DISK(vdb, "vdb");
 
-	KT_EQ(read_with_lost_interrupt(vda, KT_VDA_TAG, 4321), 0);
-	KT_EQ(read_with_lost_interrupt(vdb, KT_VDB_TAG, 77), 0);
+	KT_EQ(read_with_lost(vda, KT_VDA_TAG, 4321, virtio_blk_lose_interrupts), 0);
+	KT_EQ(read_with_lost(vdb, KT_VDB_TAG, 77, virtio_blk_lose_interrupts), 0);
 	KT_EQ(read_check(vda, KT_VDA_TAG, 100, 8, 100), 0);     /* and interrupts work again */
 	return 0;
 }
