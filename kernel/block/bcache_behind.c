@@ -328,6 +328,17 @@ may_join_locked(struct bwb *w, struct bwb_entry *e, const struct after *a)
 	return true;
 }
 
+/* => w->lock held.  Entry e, not started, took a write of its block: count it. */
+static void
+joined_locked(struct bwb *w, struct bwb_entry *e)
+{
+	e->seq = ++w->queued;
+	if (&e->node == w->queue.prev)
+		w->merged++;
+	else
+		w->coalesced++;
+}
+
 /*
  * Queue b's contents (b held, already updated).  fresh is a spare entry,
  * used unless an entry of b can take the write (above); it is consumed
@@ -359,11 +370,7 @@ enqueue(struct bcache *c, struct buf *b, struct bwb_entry **fresh, const struct 
 
 		e->data = (*fresh)->data;
 		(*fresh)->data = older;
-		e->seq = ++w->queued;
-		if (&e->node == w->queue.prev)
-			w->merged++;
-		else
-			w->coalesced++;
+		joined_locked(w, e);
 		goto out;
 	}
 	e = *fresh;
@@ -434,11 +441,7 @@ join_part(struct bcache *c, struct buf *b, const struct after *a, const struct c
 		r = w->error;
 	} else if (may_join_locked(w, e, a)) {
 		memcpy((uint8_t *)e->data + ch->off, (const uint8_t *)b->data + ch->off, ch->len);
-		e->seq = ++w->queued;
-		if (&e->node == w->queue.prev)
-			w->merged++;
-		else
-			w->coalesced++;
+		joined_locked(w, e);
 		r = 0;
 	}
 	spin_unlock(&w->lock);

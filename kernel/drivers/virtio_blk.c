@@ -408,32 +408,33 @@ virtio_blk_interrupts(struct blkdev *d)
 	return n;
 }
 
-uint64_t
-virtio_blk_lose_kicks(struct blkdev *d, unsigned n)
+/*
+ * Fault injection: the disk under d drops its next n interrupts (irqs) or
+ * notifications.  => how often the watchdog has mended that fault so far.
+ */
+static uint64_t
+lose(struct blkdev *d, bool irqs, unsigned n)
 {
 	struct vblk *vb = vblk_of(d);
-	uint64_t stalls;
+	uint64_t mended;
 
 	if (!vb)
 		return 0;
 	spin_lock(&vb->vq->lock);
-	vb->drop_kicks = n;
-	stalls = vb->stalls;
+	*(irqs ? &vb->drop_irqs : &vb->drop_kicks) = n;
+	mended = irqs ? vb->rescued : vb->stalls;
 	spin_unlock(&vb->vq->lock);
-	return stalls;
+	return mended;
+}
+
+uint64_t
+virtio_blk_lose_kicks(struct blkdev *d, unsigned n)
+{
+	return lose(d, false, n);
 }
 
 uint64_t
 virtio_blk_lose_interrupts(struct blkdev *d, unsigned n)
 {
-	struct vblk *vb = vblk_of(d);
-	uint64_t rescued;
-
-	if (!vb)
-		return 0;
-	spin_lock(&vb->vq->lock);
-	vb->drop_irqs = n;
-	rescued = vb->rescued;
-	spin_unlock(&vb->vq->lock);
-	return rescued;
+	return lose(d, true, n);
 }
