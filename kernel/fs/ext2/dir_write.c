@@ -70,14 +70,25 @@ struct slot {
 	uint32_t pblk, off;             /* out: where the entry went or was */
 };
 
-/* Write a directory block the name index knows of: announced, so it keeps the index. */
+/* The bytes of a block a change touched: [lo, hi). */
+struct span {
+	uint32_t lo, hi;
+};
+
+/*
+ * Write a changed directory block, announced so the name index (which the
+ * caller tells of the change) stays.  sp: only those bytes changed, and
+ * the write needs deps first (NULL: every earlier write); NULL: the block.
+ */
 static int
-write_dir_block(struct ext2_fs *fs, uint32_t pblk, const uint8_t *block)
+write_dir_block(struct ext2_fs *fs, uint32_t pblk, const uint8_t *block, const struct span *sp,
+		const struct ext2_deps *deps)
 {
 	int err;
 
 	fs->dh_expect = pblk;
-	err = ext2_bwrite(fs, pblk, block);
+	err = sp ? ext2_bwrite_part(fs, pblk, sp->lo, sp->hi - sp->lo, block + sp->lo, false, deps) :
+		   ext2_bwrite(fs, pblk, block);
 	fs->dh_expect = 0;
 	return err;
 }
@@ -122,7 +133,7 @@ slot_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	s->pblk = w->pblk;
 	s->off = w->off + used_len(w->de);
 	put_entry(fs, w->block, w->off, s);
-	err = write_dir_block(fs, w->pblk, w->block);
+	err = write_dir_block(fs, w->pblk, w->block, NULL, NULL);
 	return err ? err : 1;
 }
 
@@ -149,14 +160,9 @@ hint_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 }
 
 /*
- * One walk for a create: is name free, and where would it go?  The whole
- * directory is read (the name may be anywhere), so finding the slot costs
- * nothing more.  => 0 with *slot filled in, -EEXIST, or -errno.
- */
-/*
- * The same answers from dir's name index, if it has one: 1 (name found:
- * *ino, *pos), 0 (absent: *slot), or -errno; -EAGAIN when there is no
- * index, and the walk must answer.
+ * What the create's and the lookup's walks below learn, from dir's name
+ * index if it has one: 1 (name found: *ino, *pos), 0 (absent: *slot), or
+ * -errno; -EAGAIN when there is no index, and the walk must answer.
  */
 static int
 probe_index(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, const char *name,
@@ -173,6 +179,12 @@ probe_index(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, con
 	return r < 0 ? r : 0;
 }
 
+/*
+ * One walk for a create: is name free, and where would it go?  The whole
+ * directory is read (the name may be anywhere), so finding the slot costs
+ * nothing more; a directory with a name index answers from it instead.
+ * => 0 with *slot filled in, -EEXIST, or -errno.
+ */
 int
 ext2_dir_probe(struct ext2_fs *fs, uint32_t dino, const struct ext2_inode *dir, const char *name,
 	       size_t len, struct ext2_dir_slot *slot)
@@ -270,11 +282,6 @@ ext2_dir_add(struct ext2_fs *fs, uint32_t dino, struct ext2_inode *dir, const ch
 	return r ? 0 : add_block(fs, dino, dir, &s);
 }
 
-/* The bytes of a block a change touched: [lo, hi). */
-struct span {
-	uint32_t lo, hi;
-};
-
 /*
  * The _at variants below change one entry a walk found earlier in the same
  * library call, without walking again.  change() looks at the block once
@@ -296,10 +303,7 @@ edit_at(struct ext2_fs *fs, uint32_t pblk, edit_fn change, const void *arg,
 	if ((r = ext2_bread(fs, pblk, block)) == 0) {
 		struct span sp;
 
-		fs->dh_expect = pblk;
-		r = change(fs, block, arg, &sp) ?
-		    ext2_bwrite_part(fs, pblk, sp.lo, sp.hi - sp.lo, block + sp.lo, false, deps) : 1;
-		fs->dh_expect = 0;
+		r = change(fs, block, arg, &sp) ? write_dir_block(fs, pblk, block, &sp, deps) : 1;
 	}
 	ext2_free(fs, block);
 	return r;
@@ -397,7 +401,7 @@ remove_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	s->pblk = w->pblk;
 	s->off = w->off;
 	(void)take_entry(fs, w->block, w->off, w->prev);
-	err = write_dir_block(fs, w->pblk, w->block);
+	err = write_dir_block(fs, w->pblk, w->block, NULL, NULL);
 	return err ? err : 1;
 }
 
@@ -501,7 +505,7 @@ retarget_fn(struct ext2_fs *fs, struct ext2_dirwalk *w, void *arg)
 	w->de->inode = s->ino;
 	if (fs->flags & EXT2_FS_FILETYPE)
 		w->de->file_type = (uint8_t)s->ft;
-	err = write_dir_block(fs, w->pblk, w->block);     /* the name stays where it is */
+	err = write_dir_block(fs, w->pblk, w->block, NULL, NULL);   /* the name stays put */
 	return err ? err : 1;
 }
 

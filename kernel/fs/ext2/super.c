@@ -106,10 +106,25 @@ check_write(struct ext2_fs *fs, uint32_t blk)
 	return 0;
 }
 
+/*
+ * deps as the io takes them, in d.  => NULL for "after every earlier
+ * write" (no deps, or more than the io is given).
+ */
+static const uint64_t *
+io_deps(const struct ext2_deps *deps, uint64_t d[EXT2_DEPS_MAX])
+{
+	if (!deps || deps->n > EXT2_DEPS_MAX)
+		return NULL;
+	for (unsigned i = 0; i < deps->n; i++)
+		d[i] = deps->blk[i];
+	return d;
+}
+
 int
 ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf, const struct ext2_deps *deps)
 {
 	uint64_t d[EXT2_DEPS_MAX];
+	const uint64_t *after = io_deps(deps, d);
 	int err = check_write(fs, blk);
 
 	if (err)
@@ -119,11 +134,9 @@ ext2_bwrite_after(struct ext2_fs *fs, uint32_t blk, const void *buf, const struc
 		fs->bitmap_dirty = fs->bitmap_frees = false;
 	}
 	ext2_dh_written(fs, blk);
-	if (!deps || !fs->io->write_after || deps->n > EXT2_DEPS_MAX)
+	if (!after || !fs->io->write_after)
 		return fs->io->write(fs->io, blk, buf);
-	for (unsigned i = 0; i < deps->n; i++)
-		d[i] = deps->blk[i];
-	return fs->io->write_after(fs->io, blk, buf, d, deps->n);
+	return fs->io->write_after(fs->io, blk, buf, after, deps->n);
 }
 
 /* The whole-block way to change part of one: read it, change it, write it. */
@@ -149,7 +162,7 @@ ext2_bwrite_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, c
 		 bool lazy, const struct ext2_deps *deps)
 {
 	uint64_t d[EXT2_DEPS_MAX];
-	bool all = !deps || deps->n > EXT2_DEPS_MAX;
+	const uint64_t *after = io_deps(deps, d);
 	int err;
 
 	/* The bitmap block and a lazy write without write_lazy take the long way. */
@@ -161,10 +174,7 @@ ext2_bwrite_part(struct ext2_fs *fs, uint32_t blk, uint32_t off, uint32_t len, c
 	ext2_dh_written(fs, blk);
 	if (lazy)
 		fs->sb_dirty = true;    /* as ext2_bwrite_lazy */
-	for (unsigned i = 0; !all && i < deps->n; i++)
-		d[i] = deps->blk[i];
-	return fs->io->write_part(fs->io, blk, off, len, data, lazy, all ? NULL : d,
-				  all ? 0 : deps->n);
+	return fs->io->write_part(fs->io, blk, off, len, data, lazy, after, after ? deps->n : 0);
 }
 
 int
